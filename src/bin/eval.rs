@@ -1,0 +1,183 @@
+//! Benchmark runner: extracts every page of a `../shared/bench/<dataset>` folder and writes
+//! `{"id","text"}` lines for `score.py`; with `--speed`, measures throughput instead.
+//!
+//!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --out /tmp/gleaner-wcxb.jsonl
+//!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --speed
+//!
+//! `--speed` reports pages/s and MB/s for html5ever's parse alone and for full extraction,
+//! single-threaded and on all cores, over the same decoded pages held in memory (so disk and
+//! gzip are not measured).
+
+use std::collections::HashMap;
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Parser;
+use rayon::prelude::*;
+
+use gleaner::{Config, Extractor, Mode, PageInfo};
+
+#[derive(Parser)]
+struct Args {
+    /// A benchmark folder holding html/<id>.html.gz and truth.jsonl.
+    bench: PathBuf,
+    /// Where to write the predictions (JSON Lines).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    mode: Option<Mode>,
+    /// Measure throughput instead of writing predictions.
+    #[arg(long)]
+    speed: bool,
+    /// Timing repetitions for --speed (the best run is reported).
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+}
+
+struct Page {
+    id: String,
+    url: Option<String>,
+    bytes: Vec<u8>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let pages = load(&args.bench)?;
+    let mut config = Config::default();
+    if let Some(mode) = args.mode {
+        config.extract.mode = mode;
+    }
+    let extractor = Extractor::new(config)?;
+    if args.speed {
+        return speed(&pages, &extractor, args.rounds);
+    }
+    let records: Vec<String> = pages
+        .par_iter()
+        .map(|p| {
+            let info = PageInfo {
+                url: p.url.as_deref(),
+                charset: None,
+            };
+            let (text, error) = match extractor.extract_bytes(&p.bytes, &info) {
+                Ok(x) => (x.text, None),
+                Err(e) => (String::new(), Some(e.to_string())),
+            };
+            serde_json::json!({"id": p.id, "text": text, "error": error}).to_string()
+        })
+        .collect();
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    for r in records {
+        writeln!(out, "{r}")?;
+    }
+    Ok(())
+}
+
+fn load(bench: &Path) -> anyhow::Result<Vec<Page>> {
+    let mut urls: HashMap<String, Option<String>> = HashMap::new();
+    let truth = bench.join("truth.jsonl");
+    if let Ok(f) = std::fs::File::open(&truth) {
+        for line in std::io::BufReader::new(f).lines() {
+            let v: serde_json::Value = serde_json::from_str(&line?)?;
+            if let Some(id) = v["id"].as_str() {
+                urls.insert(id.to_string(), v["url"].as_str().map(str::to_string));
+            }
+        }
+    }
+    let dir = bench.join("html");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("{}: cannot list the benchmark pages", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".html.gz"))
+        .collect();
+    paths.sort();
+    paths
+        .par_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            let id = name.trim_end_matches(".html.gz").to_string();
+            let mut bytes = Vec::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(p)?)
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("{}: bad gzip", p.display()))?;
+            let url = urls.get(&id).cloned().flatten();
+            Ok(Page { id, url, bytes })
+        })
+        .collect()
+}
+
+/// Throughput of parse-only vs. full extraction, one thread and all threads.
+fn speed(pages: &[Page], extractor: &Extractor, rounds: usize) -> anyhow::Result<()> {
+    let cfg = extractor.config();
+    // Decode once up front: both measurements start from the same text.
+    let texts: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            gleaner::decode::decode(&p.bytes, None, p.url.as_deref(), &cfg.decode)
+                .map(|d| d.text)
+                .unwrap_or_default()
+        })
+        .collect();
+    let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
+    let parse = |t: &String| {
+        let doc = scraper::Html::parse_document(t);
+        std::hint::black_box(doc.tree.nodes().len());
+    };
+    let full = |t: &String| {
+        let r = extractor.extract_str(t);
+        std::hint::black_box(r.map(|x| x.text.len()).unwrap_or(0));
+    };
+    let best = |f: &(dyn Fn() + Sync)| {
+        (0..rounds.max(1))
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let threads = rayon::current_num_threads();
+    let rows = [
+        (
+            "html5ever parse only, 1 thread",
+            best(&|| texts.iter().for_each(parse)),
+        ),
+        (
+            "full extraction, 1 thread",
+            best(&|| texts.iter().for_each(full)),
+        ),
+        (
+            "html5ever parse only, all threads",
+            best(&|| texts.par_iter().for_each(parse)),
+        ),
+        (
+            "full extraction, all threads",
+            best(&|| texts.par_iter().for_each(full)),
+        ),
+    ];
+    println!(
+        "{} pages, {:.1} MB decoded, {} threads, best of {} rounds",
+        texts.len(),
+        mb,
+        threads,
+        rounds
+    );
+    println!("| run | seconds | pages/s | MB/s |");
+    println!("|---|---:|---:|---:|");
+    for (name, secs) in rows {
+        println!(
+            "| {name} | {secs:.2} | {:.0} | {:.1} |",
+            texts.len() as f64 / secs,
+            mb / secs
+        );
+    }
+    println!(
+        "full / parse-only throughput, 1 thread: {:.2}",
+        rows[0].1 / rows[1].1
+    );
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! Clean: mark the subtrees that are never main content, in three linear passes.
+//!
+//! 1. Never content: scripts, styles, head, media and form controls, hidden elements.
+//! 2. Visible text per subtree (reverse pass), to know how much of the page a subtree holds.
+//! 3. Clutter the page's own markup gives away: `<nav>`, `<aside>`, `<footer>`, a `<header>`
+//!    outside the article, landmark roles, and class/id patterns from `config.toml` (cookie
+//!    banners, related lists, share bars…). A match is spared when it holds most of the page's
+//!    text or the page's own content marker (`<main>`, `itemprop=articleBody`): a pattern must
+//!    never delete the article it sits around.
+
+pub mod patterns;
+
+use crate::config::CleanConfig;
+use crate::parse::dom::{Dom, NO_PARENT, Tag, flags};
+pub use patterns::Patterns;
+
+pub struct Cleaned {
+    /// `removed[i]`: node `i` and its subtree are not content (set on subtree roots).
+    pub removed: Vec<bool>,
+    /// Visible text bytes in each node's subtree, before pass 3.
+    pub text_bytes: Vec<u32>,
+    /// Readability-style hint per element: +1 positive class/id, -1 negative, 0 neither.
+    pub hint: Vec<i8>,
+}
+
+pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
+    let n = dom.nodes.len();
+    let mut removed = vec![false; n];
+
+    // Pass 1: never-content subtrees.
+    let mut i = 0;
+    while i < n {
+        let node = &dom.nodes[i];
+        let never = matches!(
+            node.tag,
+            Tag::Head | Tag::Title | Tag::Meta | Tag::Script | Tag::Style | Tag::Dropped
+        ) || node.flags & flags::HIDDEN != 0;
+        if never {
+            removed[i] = true;
+            i = node.end as usize;
+        } else {
+            i += 1;
+        }
+    }
+
+    // Pass 2: visible text and content markers per subtree (children follow parents in
+    // preorder, so one reverse loop sums every subtree).
+    let mut text_bytes = vec![0u32; n];
+    let mut has_mark = vec![false; n];
+    for i in (0..n).rev() {
+        if removed[i] {
+            continue;
+        }
+        let node = &dom.nodes[i];
+        if node.tag == Tag::Text {
+            text_bytes[i] = dom.text(i).trim().len() as u32;
+        }
+        if node.tag == Tag::Main || node.flags & flags::CONTENT_MARK != 0 {
+            has_mark[i] = true;
+        }
+        if node.parent != NO_PARENT {
+            let p = node.parent as usize;
+            text_bytes[p] += text_bytes[i];
+            has_mark[p] |= has_mark[i];
+        }
+    }
+    let page_text = dom.body().map_or(0, |b| text_bytes[b]).max(1) as f64;
+
+    // Pass 3: clutter by markup. Ancestors come first, so a removed subtree is skipped whole.
+    let mut hint = vec![0i8; n];
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut inside_article_until = 0usize;
+    let mut i = 0;
+    while i < n {
+        if removed[i] {
+            i = dom.nodes[i].end as usize;
+            continue;
+        }
+        let node = &dom.nodes[i];
+        if node.tag == Tag::Text {
+            i += 1;
+            continue;
+        }
+        let in_article = i < inside_article_until;
+        if matches!(node.tag, Tag::Article | Tag::Main) || node.flags & flags::CONTENT_MARK != 0 {
+            inside_article_until = inside_article_until.max(node.end as usize);
+        }
+        tokens.clear();
+        tokens.extend(dom.hints(i).split_whitespace());
+        hint[i] = patterns.hint_weight(&tokens);
+        let by_markup = match node.tag {
+            Tag::Html | Tag::Body | Tag::Main | Tag::Article => false,
+            Tag::Nav | Tag::Aside | Tag::Footer | Tag::Form => true,
+            Tag::Header => !in_article,
+            _ => {
+                node.flags & flags::ROLE_BOILERPLATE != 0
+                    || (node.flags & flags::CONTENT_MARK == 0 && patterns.is_boilerplate(&tokens))
+            }
+        };
+        let spared = has_mark[i] && node.tag != Tag::Nav
+            || text_bytes[i] as f64 > cfg.max_removed_share * page_text;
+        if by_markup && !spared {
+            removed[i] = true;
+            i = node.end as usize;
+        } else {
+            i += 1;
+        }
+    }
+    Cleaned {
+        removed,
+        text_bytes,
+        hint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn kept_text(html: &str) -> String {
+        let cfg = Config::default();
+        let doc = scraper::Html::parse_document(html);
+        let dom = Dom::from_html(&doc);
+        let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean);
+        let mut out = String::new();
+        let mut i = 0;
+        while i < dom.nodes.len() {
+            if cleaned.removed[i] {
+                i = dom.nodes[i].end as usize;
+                continue;
+            }
+            if dom.nodes[i].tag == Tag::Text {
+                out.push_str(dom.text(i));
+            }
+            i += 1;
+        }
+        out
+    }
+
+    const STORY: &str = "A long story paragraph that is the content of the page and nothing else. ";
+
+    #[test]
+    fn drops_never_content_and_hidden() {
+        let html = format!(
+            "<body><p>{STORY}</p><script>var x</script><style>p{{}}</style><p hidden>h1</p>\
+             <p aria-hidden=true>h2</p><p style='display: none'>h3</p><noscript>ns</noscript></body>"
+        );
+        assert_eq!(kept_text(&html), STORY);
+    }
+
+    #[test]
+    fn drops_clutter_by_pattern() {
+        let html = format!(
+            "<body><div id=cookie-notice>We use cookies</div><p>{STORY}</p>\
+             <div class='widget widget_recent_entries'>Recent Posts</div><nav>Home</nav></body>"
+        );
+        assert_eq!(kept_text(&html), STORY);
+    }
+
+    #[test]
+    fn spares_a_match_that_holds_most_of_the_page() {
+        // A forum whose posts live in a "comments" wrapper: the wrapper is the page.
+        let html = format!("<body><div class=comments><p>{STORY}</p></div><p>x</p></body>");
+        assert!(kept_text(&html).contains(STORY));
+    }
+
+    #[test]
+    fn spares_the_content_marker() {
+        let html = format!(
+            "<body><div class='has-sidebar'><div itemprop=articleBody><p>{STORY}</p></div>\
+             </div>{}</body>",
+            format!("<p>{STORY}</p>").repeat(3)
+        );
+        assert!(kept_text(&html).starts_with(STORY));
+    }
+}

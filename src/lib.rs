@@ -1,0 +1,209 @@
+//! gleaner: web pages in, clean article text out.
+//!
+//! The pipeline, one module per stage, in the order a page goes through it:
+//!
+//! ```text
+//! input   → bytes from files, directories, stdin (.gz unpacked)         src/input
+//! decode  → text, in the page's real encoding                           src/decode.rs
+//! parse   → html5ever DOM, flattened into a preorder array              src/parse
+//! clean   → drop never-content and markup-declared clutter              src/clean
+//! score   → blocks with text/link features; the best container          src/score
+//! select  → keep or drop each block by its own and its neighbours' class src/select
+//! render  → plain text or Markdown                                      src/render
+//! output  → text, JSON or JSONL records                                 src/output
+//! ```
+//!
+//! ```
+//! let extractor = gleaner::Extractor::new(gleaner::Config::default()).unwrap();
+//! let page = b"<html><body><nav><a href=/>Home</a></nav><article><p>Cats sleep for most of \
+//!     the day, and that is perfectly normal for them.</p></article></body></html>";
+//! let result = extractor.extract_bytes(page, &gleaner::PageInfo::default()).unwrap();
+//! assert_eq!(result.text, "Cats sleep for most of the day, and that is perfectly normal for them.");
+//! ```
+
+pub mod clean;
+pub mod config;
+pub mod decode;
+pub mod error;
+pub mod input;
+pub mod metadata;
+pub mod output;
+pub mod parse;
+pub mod render;
+pub mod score;
+pub mod select;
+
+use regex::RegexSet;
+
+pub use config::{Config, Mode};
+pub use error::Error;
+pub use render::Style;
+
+use clean::Patterns;
+use parse::dom::Dom;
+use score::Block;
+
+/// What the caller knows about a page besides its bytes.
+#[derive(Clone, Debug, Default)]
+pub struct PageInfo<'a> {
+    /// The page's URL (helps charset detection; reported in output).
+    pub url: Option<&'a str>,
+    /// A charset label from the transport (HTTP `Content-Type`), which outranks `<meta>`.
+    pub charset: Option<&'a str>,
+}
+
+/// The result of extracting one page.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Extraction {
+    pub title: Option<String>,
+    /// The main content as plain text (or Markdown, when the extractor was asked for it).
+    pub text: String,
+    pub language: Option<String>,
+    /// `<link rel=canonical>`, when the page declares one.
+    pub canonical_url: Option<String>,
+    /// The encoding the page was decoded with, and where that choice came from.
+    pub encoding: Option<&'static str>,
+    pub encoding_source: Option<decode::Source>,
+    /// The input was larger than `limits.max_page_bytes` and was cut.
+    pub truncated: bool,
+}
+
+/// A configured extractor: build once, use for many pages (it is `Sync`).
+pub struct Extractor {
+    config: Config,
+    patterns: Patterns,
+    clutter_lines: RegexSet,
+    style: Style,
+}
+
+impl Extractor {
+    pub fn new(config: Config) -> Result<Extractor, Error> {
+        let clutter_lines = RegexSet::new(
+            config
+                .clean
+                .boilerplate_lines
+                .iter()
+                .map(|l| format!("(?i){l}")),
+        )
+        .map_err(|e| Error::Config {
+            source_name: "clean.boilerplate_lines".into(),
+            message: e.to_string(),
+        })?;
+        Ok(Extractor {
+            patterns: Patterns::new(&config.clean),
+            clutter_lines,
+            config,
+            style: Style::Text,
+        })
+    }
+
+    /// Renders `text` as Markdown instead of plain text.
+    pub fn with_style(mut self, style: Style) -> Extractor {
+        self.style = style;
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Extracts the main content of a page given as raw bytes in any encoding.
+    /// Never panics: a panic inside the extractor comes back as `Error::Panic`.
+    pub fn extract_bytes(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
+        let limit = self.config.limits.max_page_bytes;
+        let truncated = bytes.len() > limit;
+        let bytes = &bytes[..bytes.len().min(limit)];
+        let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
+        let mut result = self.extract_str(&decoded.text)?;
+        result.encoding = Some(decoded.encoding.name());
+        result.encoding_source = Some(decoded.source);
+        result.truncated = truncated;
+        Ok(result)
+    }
+
+    /// Extracts the main content of a page that is already text.
+    pub fn extract_str(&self, html: &str) -> Result<Extraction, Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(html))).map_err(|p| {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Error::Panic(msg)
+        })
+    }
+
+    fn run(&self, html: &str) -> Extraction {
+        let cfg = &self.config;
+        let html = parse::nesting::cap_nesting(html, cfg.limits.max_nesting);
+        let document = scraper::Html::parse_document(&html);
+        let dom = Dom::from_html(&document);
+        drop(document);
+        let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean);
+        let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown);
+        let title = metadata::title(&dom);
+        let kept = self.select(&dom, &cleaned, &blocks, title.as_deref());
+        Extraction {
+            text: render::render(&kept, self.style),
+            title,
+            language: metadata::language(&dom),
+            canonical_url: dom.canonical.clone(),
+            ..Extraction::default()
+        }
+    }
+
+    /// Chooses the container, classifies its blocks, and drops a heading that repeats the title.
+    fn select<'b>(
+        &self,
+        dom: &Dom,
+        cleaned: &clean::Cleaned,
+        blocks: &'b [Block],
+        title: Option<&str>,
+    ) -> Vec<&'b Block> {
+        let cfg = &self.config;
+        let select_cfg = cfg.select.for_mode(cfg.extract.mode);
+        let candidates: Vec<&Block> = match score::best_container(dom, cleaned, blocks, &cfg.score)
+        {
+            Some(c) => {
+                let end = dom.nodes[c].end;
+                blocks
+                    .iter()
+                    .filter(|b| b.node as usize >= c && b.node < end)
+                    .collect()
+            }
+            None => blocks.iter().collect(),
+        };
+        let keep = select::keep_blocks(&candidates, &self.clutter_lines, select_cfg);
+        let mut kept: Vec<&Block> = candidates
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(b, k)| k.then_some(b))
+            .collect();
+        if cfg.extract.drop_title_heading
+            && let Some(title) = title
+        {
+            drop_title_heading(&mut kept, title);
+        }
+        kept
+    }
+}
+
+/// Removes a heading among the first kept blocks that repeats the title.
+fn drop_title_heading(kept: &mut Vec<&Block>, title: &str) {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let title = norm(title);
+    let position = kept.iter().take(3).position(|b| {
+        matches!(b.kind, score::BlockKind::Heading(1 | 2)) && {
+            let h = norm(&b.text);
+            h == title || (h.len() >= 10 && (title.contains(&h) || h.contains(&title)))
+        }
+    });
+    if let Some(p) = position {
+        kept.remove(p);
+    }
+}

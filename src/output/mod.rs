@@ -1,0 +1,130 @@
+//! Output: one record per input, written as plain text, Markdown, JSON or JSON Lines.
+//! Every input yields exactly one record; a failed one carries its error instead of text.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::Extraction;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Record {
+    pub id: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub text: String,
+    pub language: Option<String>,
+    pub canonical_url: Option<String>,
+    pub encoding: Option<&'static str>,
+    pub truncated: bool,
+    pub error: Option<String>,
+}
+
+impl Record {
+    pub fn new(
+        id: String,
+        source: String,
+        url: Option<String>,
+        result: Result<Extraction, crate::Error>,
+    ) -> Record {
+        let mut record = Record {
+            id,
+            source,
+            url,
+            title: None,
+            text: String::new(),
+            language: None,
+            canonical_url: None,
+            encoding: None,
+            truncated: false,
+            error: None,
+        };
+        match result {
+            Ok(x) => {
+                record.title = x.title;
+                record.text = x.text;
+                record.language = x.language;
+                record.canonical_url = x.canonical_url;
+                record.encoding = x.encoding;
+                record.truncated = x.truncated;
+            }
+            Err(e) => record.error = Some(e.to_string()),
+        }
+        record
+    }
+}
+
+/// Writes records in one format. `many` says whether more than one record will be written
+/// (text formats then put a `==> source <==` header before each, as `head` does).
+pub struct Writer<W: Write> {
+    out: W,
+    format: Format,
+    many: bool,
+    written: usize,
+}
+
+impl<W: Write> Writer<W> {
+    pub fn new(out: W, format: Format, many: bool) -> Self {
+        Writer {
+            out,
+            format,
+            many,
+            written: 0,
+        }
+    }
+
+    pub fn write(&mut self, r: &Record) -> std::io::Result<()> {
+        match self.format {
+            Format::Jsonl => {
+                serde_json::to_writer(&mut self.out, r)?;
+                writeln!(self.out)?;
+            }
+            Format::Json => {
+                let sep = match (self.many, self.written) {
+                    (true, 0) => "[\n",
+                    (true, _) => ",\n",
+                    (false, _) => "",
+                };
+                write!(self.out, "{sep}")?;
+                serde_json::to_writer_pretty(&mut self.out, r)?;
+                if !self.many {
+                    writeln!(self.out)?;
+                }
+            }
+            Format::Text | Format::Markdown => {
+                if self.many {
+                    if self.written > 0 {
+                        writeln!(self.out)?;
+                    }
+                    writeln!(self.out, "==> {} <==", r.source)?;
+                }
+                if let Some(e) = &r.error {
+                    eprintln!("gleaner: {}: {e}", r.source);
+                } else if !r.text.is_empty() {
+                    writeln!(self.out, "{}", r.text)?;
+                }
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        if self.format == Format::Json && self.many {
+            if self.written == 0 {
+                write!(self.out, "[")?;
+            }
+            writeln!(self.out, "\n]")?;
+        }
+        self.out.flush()
+    }
+}

@@ -1,0 +1,404 @@
+//! The flat document: html5ever's tree copied once into a preorder array.
+//!
+//! Every later stage walks this array instead of the pointer tree: a node's descendants are
+//! the contiguous range `index+1 .. end`, so subtree sums are one reverse loop, skipping a
+//! subtree is `i = end`, and no stage recurses (100,000-deep pages cannot overflow the stack).
+//! Attribute text we need (class/id tokens, href) lives in one shared buffer, so building the
+//! array allocates per page, not per node.
+
+use ego_tree::NodeRef;
+use scraper::Node as HtmlNode;
+
+/// The element names the extractor tells apart; everything else is `Other`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    Text,
+    Html,
+    Head,
+    Body,
+    Title,
+    Meta,
+    Script,
+    Style,
+    A,
+    P,
+    Div,
+    Span,
+    Br,
+    Hr,
+    H(u8),
+    Ul,
+    Ol,
+    Li,
+    Dl,
+    Dt,
+    Dd,
+    Pre,
+    Code,
+    Blockquote,
+    Table,
+    Tr,
+    Td,
+    Th,
+    Caption,
+    Article,
+    Main,
+    Section,
+    Nav,
+    Aside,
+    Header,
+    Footer,
+    Figure,
+    Figcaption,
+    Form,
+    Em,
+    Strong,
+    Img,
+    /// Never content: noscript, template, svg, canvas, iframe, object, inputs, media…
+    Dropped,
+    /// Other block-level elements (address, details, fieldset, center, …)
+    OtherBlock,
+    Other,
+}
+
+impl Tag {
+    fn from_name(name: &str) -> Tag {
+        match name {
+            "html" => Tag::Html,
+            "head" => Tag::Head,
+            "body" => Tag::Body,
+            "title" => Tag::Title,
+            "meta" => Tag::Meta,
+            "script" => Tag::Script,
+            "style" => Tag::Style,
+            "a" => Tag::A,
+            "p" => Tag::P,
+            "div" => Tag::Div,
+            "span" | "font" => Tag::Span,
+            "br" => Tag::Br,
+            "hr" => Tag::Hr,
+            "h1" => Tag::H(1),
+            "h2" => Tag::H(2),
+            "h3" => Tag::H(3),
+            "h4" => Tag::H(4),
+            "h5" => Tag::H(5),
+            "h6" => Tag::H(6),
+            "ul" | "menu" => Tag::Ul,
+            "ol" => Tag::Ol,
+            "li" => Tag::Li,
+            "dl" => Tag::Dl,
+            "dt" => Tag::Dt,
+            "dd" => Tag::Dd,
+            "pre" | "listing" | "plaintext" | "xmp" => Tag::Pre,
+            "code" | "kbd" | "samp" | "tt" => Tag::Code,
+            "blockquote" => Tag::Blockquote,
+            "table" => Tag::Table,
+            "tr" => Tag::Tr,
+            "td" => Tag::Td,
+            "th" => Tag::Th,
+            "caption" => Tag::Caption,
+            "article" => Tag::Article,
+            "main" => Tag::Main,
+            "section" => Tag::Section,
+            "nav" => Tag::Nav,
+            "aside" => Tag::Aside,
+            "header" => Tag::Header,
+            "footer" => Tag::Footer,
+            "figure" => Tag::Figure,
+            "figcaption" => Tag::Figcaption,
+            "form" => Tag::Form,
+            "em" | "i" | "cite" | "dfn" => Tag::Em,
+            "strong" | "b" => Tag::Strong,
+            "img" => Tag::Img,
+            "noscript" | "template" | "svg" | "math" | "canvas" | "iframe" | "object" | "embed"
+            | "input" | "button" | "select" | "textarea" | "option" | "optgroup" | "label"
+            | "audio" | "video" | "source" | "track" | "map" | "dialog" | "link" | "base"
+            | "frameset" | "frame" | "noframes" | "noembed" | "datalist" | "output"
+            | "progress" | "meter" | "picture" | "slot" => Tag::Dropped,
+            "address" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup"
+            | "thead" | "tbody" | "tfoot" | "colgroup" | "search" => Tag::OtherBlock,
+            _ => Tag::Other,
+        }
+    }
+
+    /// Block-level: starts a new text block (HTML's flow layout, as a browser shows it).
+    pub fn is_block(self) -> bool {
+        !matches!(
+            self,
+            Tag::Text
+                | Tag::A
+                | Tag::Span
+                | Tag::Br
+                | Tag::Code
+                | Tag::Em
+                | Tag::Strong
+                | Tag::Img
+                | Tag::Other
+        )
+    }
+}
+
+/// Per-element flags read from attributes.
+pub mod flags {
+    /// `hidden`, `aria-hidden="true"`, or an inline style hiding it.
+    pub const HIDDEN: u16 = 1;
+    /// `role="main"`, `itemprop="articleBody"`/`text`: the page says this is the content.
+    pub const CONTENT_MARK: u16 = 2;
+    /// `role` is navigation, banner, contentinfo, complementary, search, or dialog/alertdialog.
+    pub const ROLE_BOILERPLATE: u16 = 4;
+    /// `<script type="application/ld+json">`.
+    pub const JSON_LD: u16 = 8;
+    /// A heading-like `role="heading"`; rare, kept for rendering.
+    pub const ROLE_HEADING: u16 = 16;
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub tag: Tag,
+    pub flags: u16,
+    pub parent: u32,
+    /// One past the last descendant: the subtree is `self_index..end`.
+    pub end: u32,
+    /// Text nodes: their text; elements: the class/id tokens (lower-case, space separated).
+    pub text: (u32, u32),
+    /// `<a href>`: the href, in `Dom::attr_text`; empty otherwise.
+    pub href: (u32, u32),
+}
+
+pub struct Dom {
+    pub nodes: Vec<Node>,
+    text: String,
+    attr_text: String,
+    /// `<meta name|property=… content=…>` pairs, names lower-cased.
+    pub metas: Vec<(String, String)>,
+    /// `<html lang>`.
+    pub lang: Option<String>,
+    /// `<link rel=canonical href>`.
+    pub canonical: Option<String>,
+}
+
+pub const NO_PARENT: u32 = u32::MAX;
+
+impl Dom {
+    pub fn from_html(html: &scraper::Html) -> Dom {
+        let mut dom = Dom {
+            nodes: Vec::with_capacity(html.tree.nodes().len()),
+            text: String::new(),
+            attr_text: String::new(),
+            metas: Vec::new(),
+            lang: None,
+            canonical: None,
+        };
+        // Iterative preorder walk; `open` holds the array index of each open element.
+        let mut open: Vec<u32> = Vec::new();
+        for edge in html.tree.root().traverse() {
+            match edge {
+                ego_tree::iter::Edge::Open(node) => {
+                    let parent = open.last().copied().unwrap_or(NO_PARENT);
+                    if let Some(index) = dom.push(node, parent) {
+                        if matches!(node.value(), HtmlNode::Element(_)) {
+                            open.push(index);
+                        }
+                    } else if matches!(node.value(), HtmlNode::Element(_)) {
+                        open.push(u32::MAX - 1);
+                    }
+                }
+                ego_tree::iter::Edge::Close(node) => {
+                    if matches!(node.value(), HtmlNode::Element(_))
+                        && let Some(index) = open.pop()
+                        && index != u32::MAX - 1
+                    {
+                        dom.nodes[index as usize].end = dom.nodes.len() as u32;
+                    }
+                }
+            }
+        }
+        dom
+    }
+
+    /// Appends one html5ever node; returns its index, or None for nodes we do not keep
+    /// (comments, doctype, and the document node itself).
+    fn push(&mut self, node: NodeRef<'_, HtmlNode>, parent: u32) -> Option<u32> {
+        let index = self.nodes.len() as u32;
+        match node.value() {
+            HtmlNode::Text(text) => {
+                let start = self.text.len() as u32;
+                self.text.push_str(text);
+                self.nodes.push(Node {
+                    tag: Tag::Text,
+                    flags: 0,
+                    parent,
+                    end: index + 1,
+                    text: (start, self.text.len() as u32),
+                    href: (0, 0),
+                });
+                Some(index)
+            }
+            HtmlNode::Element(el) => {
+                let name = el.name();
+                let tag = Tag::from_name(name);
+                let mut flags = 0u16;
+                let hints_start = self.attr_text.len() as u32;
+                let mut is_meta_key: Option<String> = None;
+                let mut meta_content: Option<String> = None;
+                for (key, value) in el.attrs() {
+                    match key {
+                        "class" | "id" => push_tokens(&mut self.attr_text, value),
+                        "hidden" => flags |= flags::HIDDEN,
+                        "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => {
+                            flags |= flags::HIDDEN
+                        }
+                        "style" if hides(value) => flags |= flags::HIDDEN,
+                        "role" => match value.trim().to_ascii_lowercase().as_str() {
+                            "main" | "article" => flags |= flags::CONTENT_MARK,
+                            "navigation" | "banner" | "contentinfo" | "complementary"
+                            | "search" | "dialog" | "alertdialog" | "menu" | "menubar" => {
+                                flags |= flags::ROLE_BOILERPLATE
+                            }
+                            "heading" => flags |= flags::ROLE_HEADING,
+                            _ => {}
+                        },
+                        "itemprop" if tag != Tag::Meta => {
+                            let v = value.trim();
+                            if v.eq_ignore_ascii_case("articleBody")
+                                || v.eq_ignore_ascii_case("text")
+                                || v.eq_ignore_ascii_case("reviewBody")
+                            {
+                                flags |= flags::CONTENT_MARK
+                            }
+                        }
+                        "type" if tag == Tag::Script && value.contains("ld+json") => {
+                            flags |= flags::JSON_LD
+                        }
+                        "name" | "property" | "itemprop" if tag == Tag::Meta => {
+                            is_meta_key = Some(value.trim().to_ascii_lowercase())
+                        }
+                        "content" if tag == Tag::Meta => meta_content = Some(value.to_string()),
+                        "lang" if tag == Tag::Html => self.lang = Some(value.trim().to_string()),
+                        "rel" if name == "link" && value.eq_ignore_ascii_case("canonical") => {
+                            if let Some(h) = el.attr("href") {
+                                self.canonical = Some(h.trim().to_string())
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if let (Some(k), Some(c)) = (is_meta_key, meta_content) {
+                    self.metas.push((k, c));
+                }
+                // Custom elements (`<cookie-banner>`) name themselves: treat the name as a hint.
+                if name.contains('-') {
+                    push_tokens(&mut self.attr_text, name);
+                }
+                let hints_end = self.attr_text.len() as u32;
+                let mut href = (hints_end, hints_end);
+                if tag == Tag::A
+                    && let Some(h) = el.attr("href")
+                {
+                    self.attr_text.push_str(h.trim());
+                    href.1 = self.attr_text.len() as u32;
+                }
+                self.nodes.push(Node {
+                    tag,
+                    flags,
+                    parent,
+                    end: index + 1,
+                    text: (hints_start, hints_end),
+                    href,
+                });
+                Some(index)
+            }
+            _ => None,
+        }
+    }
+
+    /// A text node's text.
+    pub fn text(&self, i: usize) -> &str {
+        let (a, b) = self.nodes[i].text;
+        &self.text[a as usize..b as usize]
+    }
+
+    /// An element's class/id tokens, lower-case and space separated ("post entry content").
+    pub fn hints(&self, i: usize) -> &str {
+        let (a, b) = self.nodes[i].text;
+        &self.attr_text[a as usize..b as usize]
+    }
+
+    pub fn href(&self, i: usize) -> &str {
+        let (a, b) = self.nodes[i].href;
+        &self.attr_text[a as usize..b as usize]
+    }
+
+    /// Text of all text nodes under element `i`, concatenated (for `<title>`, JSON-LD).
+    pub fn inner_text(&self, i: usize) -> String {
+        let end = self.nodes[i].end as usize;
+        (i + 1..end)
+            .filter(|&j| self.nodes[j].tag == Tag::Text)
+            .map(|j| self.text(j))
+            .collect()
+    }
+
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.metas
+            .iter()
+            .find(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+    }
+
+    pub fn body(&self) -> Option<usize> {
+        self.nodes.iter().position(|n| n.tag == Tag::Body)
+    }
+}
+
+/// Appends class/id words as lower-case tokens, splitting on `-`, `_`, spaces and camelCase
+/// boundaries, so "relatedPosts" and "related-posts" both give "related posts".
+fn push_tokens(out: &mut String, value: &str) {
+    let mut prev_lower = false;
+    let mut at_token_start = true;
+    for c in value.chars() {
+        if c.is_alphanumeric() {
+            if at_token_start || (prev_lower && c.is_uppercase()) {
+                out.push(' ');
+            }
+            out.extend(c.to_lowercase());
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            at_token_start = false;
+        } else {
+            at_token_start = true;
+            prev_lower = false;
+        }
+    }
+}
+
+/// An inline style that hides the element.
+fn hides(style: &str) -> bool {
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_split_case_and_separators() {
+        let mut s = String::new();
+        push_tokens(&mut s, "relatedPosts post-list_item");
+        assert_eq!(s, " related posts post list item");
+    }
+
+    #[test]
+    fn preorder_ranges_cover_subtrees() {
+        let html = scraper::Html::parse_document("<div class='a'><p>x<b>y</b></p></div><p>z</p>");
+        let dom = Dom::from_html(&html);
+        let div = dom.nodes.iter().position(|n| n.tag == Tag::Div).unwrap();
+        assert_eq!(dom.hints(div), " a");
+        assert_eq!(dom.inner_text(div), "xy");
+        let last_p = dom.nodes.iter().rposition(|n| n.tag == Tag::P).unwrap();
+        assert!(last_p >= dom.nodes[div].end as usize);
+    }
+}

@@ -53,16 +53,21 @@ pub struct DecodeConfig {
 pub struct PatternRow {
     pub pattern: String,
     pub why: String,
+    #[serde(default)]
+    pub comments: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CleanConfig {
     pub max_removed_share: f64,
+    pub comments_outside_ratio: f64,
     pub boilerplate: Vec<PatternRow>,
     pub positive_hints: Vec<String>,
     pub negative_hints: Vec<String>,
     pub boilerplate_lines: Vec<String>,
+    pub date_line_max_words: u32,
+    pub date_patterns: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -76,7 +81,7 @@ pub struct ScoreConfig {
     pub content_mark_weight: f64,
     pub positive_weight: f64,
     pub negative_weight: f64,
-    pub descend_share: f64,
+    pub min_container_score: f64,
 }
 
 #[derive(Clone, Debug, Deserialize)]

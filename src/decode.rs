@@ -126,10 +126,10 @@ fn prescan_meta(head: &[u8]) -> Option<&'static Encoding> {
         }
         let end = memchr::memchr(b'>', rest).map_or(rest.len(), |e| e);
         let tag = String::from_utf8_lossy(&rest[4..end]).to_ascii_lowercase();
-        if let Some(label) = attr_value(&tag, "charset") {
-            if let Some(enc) = Encoding::for_label(label.as_bytes()) {
-                return Some(enc);
-            }
+        if let Some(label) = attr_value(&tag, "charset")
+            && let Some(enc) = Encoding::for_label(label.as_bytes())
+        {
+            return Some(enc);
         }
         if let Some(content) = attr_value(&tag, "content")
             && let Some(i) = content.find("charset")

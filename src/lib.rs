@@ -15,10 +15,16 @@
 //!
 //! ```
 //! let extractor = gleaner::Extractor::new(gleaner::Config::default()).unwrap();
-//! let page = b"<html><body><nav><a href=/>Home</a></nav><article><p>Cats sleep for most of \
-//!     the day, and that is perfectly normal for them.</p></article></body></html>";
+//! let page = b"<html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav><article>\
+//!     <h1>Cats and sleep</h1><p>Cats sleep for most of the day, and that is perfectly \
+//!     normal for them: they are built for short bursts of hunting.</p></article></body></html>";
 //! let result = extractor.extract_bytes(page, &gleaner::PageInfo::default()).unwrap();
-//! assert_eq!(result.text, "Cats sleep for most of the day, and that is perfectly normal for them.");
+//! assert_eq!(result.title.as_deref(), Some("Cats and sleep"));
+//! assert_eq!(
+//!     result.text,
+//!     "Cats sleep for most of the day, and that is perfectly normal for them: they are built \
+//!      for short bursts of hunting."
+//! );
 //! ```
 
 pub mod clean;
@@ -32,8 +38,6 @@ pub mod parse;
 pub mod render;
 pub mod score;
 pub mod select;
-
-use regex::RegexSet;
 
 pub use config::{Config, Mode};
 pub use error::Error;
@@ -72,26 +76,15 @@ pub struct Extraction {
 pub struct Extractor {
     config: Config,
     patterns: Patterns,
-    clutter_lines: RegexSet,
+    clutter_text: select::ClutterText,
     style: Style,
 }
 
 impl Extractor {
     pub fn new(config: Config) -> Result<Extractor, Error> {
-        let clutter_lines = RegexSet::new(
-            config
-                .clean
-                .boilerplate_lines
-                .iter()
-                .map(|l| format!("(?i){l}")),
-        )
-        .map_err(|e| Error::Config {
-            source_name: "clean.boilerplate_lines".into(),
-            message: e.to_string(),
-        })?;
         Ok(Extractor {
             patterns: Patterns::new(&config.clean),
-            clutter_lines,
+            clutter_text: select::ClutterText::new(&config.clean)?,
             config,
             style: Style::Text,
         })
@@ -135,10 +128,7 @@ impl Extractor {
 
     fn run(&self, html: &str) -> Extraction {
         let cfg = &self.config;
-        let html = parse::nesting::cap_nesting(html, cfg.limits.max_nesting);
-        let document = scraper::Html::parse_document(&html);
-        let dom = Dom::from_html(&document);
-        drop(document);
+        let dom = parse::parse(html, cfg.limits.max_nesting);
         let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean);
         let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown);
         let title = metadata::title(&dom);
@@ -171,9 +161,9 @@ impl Extractor {
                     .filter(|b| b.node as usize >= c && b.node < end)
                     .collect()
             }
-            None => blocks.iter().collect(),
+            None => return Vec::new(),
         };
-        let keep = select::keep_blocks(&candidates, &self.clutter_lines, select_cfg);
+        let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg);
         let mut kept: Vec<&Block> = candidates
             .into_iter()
             .zip(keep)
@@ -198,7 +188,7 @@ fn drop_title_heading(kept: &mut Vec<&Block>, title: &str) {
     };
     let title = norm(title);
     let position = kept.iter().take(3).position(|b| {
-        matches!(b.kind, score::BlockKind::Heading(1 | 2)) && {
+        matches!(b.kind, score::BlockKind::Heading(_)) && {
             let h = norm(&b.text);
             h == title || (h.len() >= 10 && (title.contains(&h) || h.contains(&title)))
         }

@@ -3,8 +3,9 @@
 
 use crate::parse::dom::{Dom, Tag};
 
-/// The headline: an `<h1>` that the `<title>` or `og:title` confirms, else `og:title`, else the
-/// `<title>` without its site-name part, else the first `<h1>`.
+/// The headline: the longest `<h1>`–`<h3>` that the `<title>` or `og:title` contains and that
+/// is most of it (so a blog-name `<h1>` does not win over the post's `<h3>`), else `og:title`,
+/// else the `<title>` without its site-name part, else the first `<h1>`.
 pub fn title(dom: &Dom) -> Option<String> {
     let og = dom
         .meta("og:title")
@@ -16,26 +17,48 @@ pub fn title(dom: &Dom) -> Option<String> {
         .position(|n| n.tag == Tag::Title)
         .map(|i| collapse(&dom.inner_text(i)))
         .filter(|t| !t.is_empty());
-    let h1s: Vec<String> = dom
+    let headings: Vec<(u8, String)> = dom
         .nodes
         .iter()
         .enumerate()
-        .filter(|(_, n)| n.tag == Tag::H(1))
-        .take(5)
-        .map(|(i, _)| collapse(&dom.inner_text(i)))
-        .filter(|t| !t.is_empty())
+        .filter_map(|(i, n)| match n.tag {
+            Tag::H(level @ 1..=3) => Some((level, i)),
+            _ => None,
+        })
+        .take(30)
+        .map(|(level, i)| {
+            (
+                level,
+                strip_permalink(&collapse(&dom.inner_text(i))).to_string(),
+            )
+        })
+        .filter(|(_, t)| !t.is_empty())
         .collect();
-    let confirmed = h1s.iter().find(|h| {
-        let h = h.to_lowercase();
-        [&og, &html_title]
-            .iter()
-            .any(|t| t.as_ref().is_some_and(|t| t.to_lowercase().contains(&h)))
-    });
+    let titles: Vec<String> = [&og, &html_title]
+        .iter()
+        .filter_map(|t| t.as_ref().map(|t| t.to_lowercase()))
+        .collect();
+    // A heading is confirmed when a title contains it and it is at least 30% of that title.
+    let confirmed = headings
+        .iter()
+        .filter(|(_, h)| {
+            let h_low = h.to_lowercase();
+            let len = h_low.chars().count();
+            titles
+                .iter()
+                .any(|t| t.contains(&h_low) && len * 10 >= t.chars().count() * 3)
+        })
+        .max_by_key(|(level, h)| (h.chars().count(), std::cmp::Reverse(*level)))
+        .map(|(_, h)| h.clone());
     confirmed
-        .cloned()
         .or(og.map(|t| strip_site_suffix(&t)))
         .or(html_title.map(|t| strip_site_suffix(&t)))
-        .or(h1s.into_iter().next())
+        .or(headings.into_iter().find(|(l, _)| *l == 1).map(|(_, h)| h))
+}
+
+/// Drops a trailing permalink mark ("Heading¶", "Heading #").
+pub fn strip_permalink(heading: &str) -> &str {
+    heading.trim_end_matches(['¶', '#', '§', '🔗']).trim_end()
 }
 
 /// "Headline | Site" → "Headline": splits on the usual separators and keeps the longest part,
@@ -56,8 +79,13 @@ fn strip_site_suffix(title: &str) -> String {
     title.trim().to_string()
 }
 
+/// Collapses runs of ASCII white space and no-break spaces; keeps the ideographic space
+/// (U+3000), which CJK headlines use as punctuation.
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split(|c: char| c.is_ascii_whitespace() || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `<html lang>` (language detection from the text comes with fuller metadata).

@@ -1,8 +1,8 @@
 //! Clean: mark the subtrees that are never main content, in three linear passes.
 //!
-//! 1. Never content: scripts, styles, head, media and form controls, hidden elements.
+//! 1. Never content: scripts, styles, head, media and form controls.
 //! 2. Visible text per subtree (reverse pass), to know how much of the page a subtree holds.
-//! 3. Clutter the page's own markup gives away: `<nav>`, `<aside>`, `<footer>`, a `<header>`
+//! 3. Clutter the page's own markup gives away: hidden elements, `<nav>`, `<aside>`, `<footer>`, a `<header>`
 //!    outside the article, landmark roles, and class/id patterns from `config.toml` (cookie
 //!    banners, related lists, share bars…). A match is spared when it holds most of the page's
 //!    text or the page's own content marker (`<main>`, `itemprop=articleBody`): a pattern must
@@ -12,7 +12,7 @@ pub mod patterns;
 
 use crate::config::CleanConfig;
 use crate::parse::dom::{Dom, NO_PARENT, Tag, flags};
-pub use patterns::Patterns;
+pub use patterns::{Clutter, Patterns};
 
 pub struct Cleaned {
     /// `removed[i]`: node `i` and its subtree are not content (set on subtree roots).
@@ -34,7 +34,7 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
         let never = matches!(
             node.tag,
             Tag::Head | Tag::Title | Tag::Meta | Tag::Script | Tag::Style | Tag::Dropped
-        ) || node.flags & flags::HIDDEN != 0;
+        );
         if never {
             removed[i] = true;
             i = node.end as usize;
@@ -43,31 +43,18 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
         }
     }
 
-    // Pass 2: visible text and content markers per subtree (children follow parents in
-    // preorder, so one reverse loop sums every subtree).
-    let mut text_bytes = vec![0u32; n];
-    let mut has_mark = vec![false; n];
-    for i in (0..n).rev() {
-        if removed[i] {
-            continue;
-        }
-        let node = &dom.nodes[i];
-        if node.tag == Tag::Text {
-            text_bytes[i] = dom.text(i).trim().len() as u32;
-        }
-        if node.tag == Tag::Main || node.flags & flags::CONTENT_MARK != 0 {
-            has_mark[i] = true;
-        }
-        if node.parent != NO_PARENT {
-            let p = node.parent as usize;
-            text_bytes[p] += text_bytes[i];
-            has_mark[p] |= has_mark[i];
-        }
-    }
+    // Pass 2: visible text and content markers per subtree.
+    let (text_bytes, has_mark) = subtree_text(dom, &removed);
     let page_text = dom.body().map_or(0, |b| text_bytes[b]).max(1) as f64;
+    let is_forum = dom
+        .nodes
+        .iter()
+        .any(|n| n.flags & flags::FORUM_ITEMTYPE != 0);
 
     // Pass 3: clutter by markup. Ancestors come first, so a removed subtree is skipped whole.
+    // Comment sections are only collected here; pass 4 decides on them.
     let mut hint = vec![0i8; n];
+    let mut comments: Vec<usize> = Vec::new();
     let mut tokens: Vec<&str> = Vec::new();
     let mut inside_article_until = 0usize;
     let mut i = 0;
@@ -88,22 +75,45 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
         tokens.clear();
         tokens.extend(dom.hints(i).split_whitespace());
         hint[i] = patterns.hint_weight(&tokens);
-        let by_markup = match node.tag {
-            Tag::Html | Tag::Body | Tag::Main | Tag::Article => false,
-            Tag::Nav | Tag::Aside | Tag::Footer | Tag::Form => true,
-            Tag::Header => !in_article,
-            _ => {
-                node.flags & flags::ROLE_BOILERPLATE != 0
-                    || (node.flags & flags::CONTENT_MARK == 0 && patterns.is_boilerplate(&tokens))
+        let clutter = match node.tag {
+            // Hidden: gone, unless it is most of the page (content that a script reveals).
+            _ if node.flags & flags::HIDDEN != 0 => Some(Clutter::Always),
+            Tag::Html | Tag::Body | Tag::Main | Tag::Article => None,
+            Tag::Nav | Tag::Aside | Tag::Footer | Tag::Form | Tag::Noscript => {
+                Some(Clutter::Always)
             }
+            Tag::Header if !in_article => Some(Clutter::Always),
+            _ if node.flags & flags::ROLE_BOILERPLATE != 0 => Some(Clutter::Always),
+            _ if node.flags & flags::CONTENT_MARK != 0 => None,
+            // Permalink anchors beside headings ("¶", "#"): markup, not words.
+            Tag::A if text_bytes[i] <= 4 && is_permalink_mark(dom, i) => Some(Clutter::Always),
+            _ => patterns.boilerplate(&tokens),
         };
-        let spared = has_mark[i] && node.tag != Tag::Nav
+        let spared = has_mark[i] && node.tag != Tag::Nav && node.flags & flags::HIDDEN == 0
             || text_bytes[i] as f64 > cfg.max_removed_share * page_text;
-        if by_markup && !spared {
-            removed[i] = true;
-            i = node.end as usize;
-        } else {
-            i += 1;
+        match clutter {
+            Some(Clutter::Always) if !spared => {
+                removed[i] = true;
+                i = node.end as usize;
+            }
+            Some(Clutter::Comments) if !spared && !is_forum => {
+                comments.push(i);
+                i = node.end as usize;
+            }
+            _ => i += 1,
+        }
+    }
+
+    // Pass 4: comment sections go when enough text stands outside them.
+    if !comments.is_empty() {
+        let (after, _) = subtree_text(dom, &removed);
+        let in_comments: u32 = comments.iter().map(|&c| after[c]).sum();
+        let total = dom.body().map_or(0, |b| after[b]);
+        let outside = total.saturating_sub(in_comments) as f64;
+        if outside >= cfg.comments_outside_ratio * in_comments as f64 {
+            for c in comments {
+                removed[c] = true;
+            }
         }
     }
     Cleaned {
@@ -111,6 +121,38 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
         text_bytes,
         hint,
     }
+}
+
+fn is_permalink_mark(dom: &Dom, i: usize) -> bool {
+    matches!(dom.inner_text(i).trim(), "¶" | "#" | "§" | "🔗" | "†")
+}
+
+/// Visible text bytes per subtree, and whether the subtree holds a content marker: `<main>`,
+/// `itemprop=articleBody`/`role=main`, the `<h1>`, or an `<article>` with real text in it (not
+/// a teaser card). One reverse loop: children follow parents in preorder.
+fn subtree_text(dom: &Dom, removed: &[bool]) -> (Vec<u32>, Vec<bool>) {
+    const ARTICLE_TEXT: u32 = 1000;
+    let n = dom.nodes.len();
+    let mut text_bytes = vec![0u32; n];
+    let mut has_mark = vec![false; n];
+    for i in (0..n).rev() {
+        if removed[i] {
+            continue;
+        }
+        let node = &dom.nodes[i];
+        if node.tag == Tag::Text {
+            text_bytes[i] = dom.text(i).trim().len() as u32;
+        }
+        has_mark[i] |= matches!(node.tag, Tag::Main | Tag::H(1))
+            || node.flags & flags::CONTENT_MARK != 0
+            || (node.tag == Tag::Article && text_bytes[i] >= ARTICLE_TEXT);
+        if node.parent != NO_PARENT {
+            let p = node.parent as usize;
+            text_bytes[p] += text_bytes[i];
+            has_mark[p] |= has_mark[i];
+        }
+    }
+    (text_bytes, has_mark)
 }
 
 #[cfg(test)]

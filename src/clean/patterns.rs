@@ -5,6 +5,21 @@ use std::collections::HashMap;
 
 use crate::config::CleanConfig;
 
+/// What a boilerplate match is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clutter {
+    /// Never content.
+    Always,
+    /// A comment section: content on forum pages, clutter after an article.
+    Comments,
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    words: Vec<Word>,
+    kind: Clutter,
+}
+
 /// One word of a pattern: exact, or a prefix when written with a trailing `*`.
 #[derive(Clone, Debug)]
 struct Word {
@@ -25,16 +40,16 @@ impl Word {
 #[derive(Clone, Debug)]
 pub struct Patterns {
     /// Patterns whose first word is exact, keyed by that word.
-    by_first_word: HashMap<String, Vec<Vec<Word>>>,
+    by_first_word: HashMap<String, Vec<Pattern>>,
     /// Patterns whose first word is a prefix: tried on every token.
-    prefixed: Vec<Vec<Word>>,
+    prefixed: Vec<Pattern>,
     positive: Vec<String>,
     negative: Vec<String>,
 }
 
 impl Patterns {
     pub fn new(cfg: &CleanConfig) -> Patterns {
-        let mut by_first_word: HashMap<String, Vec<Vec<Word>>> = HashMap::new();
+        let mut by_first_word: HashMap<String, Vec<Pattern>> = HashMap::new();
         let mut prefixed = Vec::new();
         for row in &cfg.boilerplate {
             let words: Vec<Word> = row
@@ -45,13 +60,18 @@ impl Patterns {
                     prefix: w.ends_with('*'),
                 })
                 .collect();
+            let kind = if row.comments {
+                Clutter::Comments
+            } else {
+                Clutter::Always
+            };
             match words.first() {
                 None => {}
-                Some(first) if first.prefix => prefixed.push(words),
+                Some(first) if first.prefix => prefixed.push(Pattern { words, kind }),
                 Some(first) => by_first_word
                     .entry(first.text.clone())
                     .or_default()
-                    .push(words),
+                    .push(Pattern { words, kind }),
             }
         }
         Patterns {
@@ -62,15 +82,20 @@ impl Patterns {
         }
     }
 
-    /// True when the tokens (class and id words, in order) contain a boilerplate pattern.
-    pub fn is_boilerplate(&self, tokens: &[&str]) -> bool {
-        tokens.iter().enumerate().any(|(i, token)| {
+    /// The first boilerplate pattern the tokens (class and id words, in order) contain.
+    pub fn boilerplate(&self, tokens: &[&str]) -> Option<Clutter> {
+        tokens.iter().enumerate().find_map(|(i, token)| {
             let rest = &tokens[i..];
             self.by_first_word
                 .get(*token)
-                .is_some_and(|ps| ps.iter().any(|p| matches_at(p, rest)))
-                || self.prefixed.iter().any(|p| matches_at(p, rest))
+                .and_then(|ps| ps.iter().find(|p| matches_at(&p.words, rest)))
+                .or_else(|| self.prefixed.iter().find(|p| matches_at(&p.words, rest)))
+                .map(|p| p.kind)
         })
+    }
+
+    pub fn is_boilerplate(&self, tokens: &[&str]) -> bool {
+        self.boilerplate(tokens).is_some()
     }
 
     /// +1 for a Readability-positive token, -1 for a negative one, 0 for neither or both.

@@ -54,7 +54,9 @@ pub enum Tag {
     Em,
     Strong,
     Img,
-    /// Never content: noscript, template, svg, canvas, iframe, object, inputs, media…
+    /// Scripting-off fallback content: clutter ("enable JavaScript") or the whole page.
+    Noscript,
+    /// Never content: template, svg, canvas, iframe, object, inputs, media…
     Dropped,
     /// Other block-level elements (address, details, fieldset, center, …)
     OtherBlock,
@@ -110,11 +112,12 @@ impl Tag {
             "em" | "i" | "cite" | "dfn" => Tag::Em,
             "strong" | "b" => Tag::Strong,
             "img" => Tag::Img,
-            "noscript" | "template" | "svg" | "math" | "canvas" | "iframe" | "object" | "embed"
-            | "input" | "button" | "select" | "textarea" | "option" | "optgroup" | "label"
-            | "audio" | "video" | "source" | "track" | "map" | "dialog" | "link" | "base"
-            | "frameset" | "frame" | "noframes" | "noembed" | "datalist" | "output"
-            | "progress" | "meter" | "picture" | "slot" => Tag::Dropped,
+            "noscript" => Tag::Noscript,
+            "template" | "svg" | "math" | "canvas" | "iframe" | "object" | "embed" | "input"
+            | "button" | "select" | "textarea" | "option" | "optgroup" | "label" | "audio"
+            | "video" | "source" | "track" | "map" | "dialog" | "link" | "base" | "frameset"
+            | "frame" | "noframes" | "noembed" | "datalist" | "output" | "progress" | "meter"
+            | "picture" | "slot" => Tag::Dropped,
             "address" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup"
             | "thead" | "tbody" | "tfoot" | "colgroup" | "search" => Tag::OtherBlock,
             _ => Tag::Other,
@@ -150,6 +153,8 @@ pub mod flags {
     pub const JSON_LD: u16 = 8;
     /// A heading-like `role="heading"`; rare, kept for rendering.
     pub const ROLE_HEADING: u16 = 16;
+    /// schema.org `itemtype` of a forum thread or Q&A page: its comments are its content.
+    pub const FORUM_ITEMTYPE: u16 = 32;
 }
 
 #[derive(Clone, Debug)]
@@ -266,6 +271,13 @@ impl Dom {
                             {
                                 flags |= flags::CONTENT_MARK
                             }
+                        }
+                        "itemtype"
+                            if ["DiscussionForumPosting", "QAPage", "Question", "Answer"]
+                                .iter()
+                                .any(|t| value.contains(t)) =>
+                        {
+                            flags |= flags::FORUM_ITEMTYPE
                         }
                         "type" if tag == Tag::Script && value.contains("ld+json") => {
                             flags |= flags::JSON_LD

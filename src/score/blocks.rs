@@ -376,7 +376,11 @@ impl Segmenter<'_> {
     }
 
     fn space_if_pending(&mut self) {
-        if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
+        if self.pending_space
+            && !self.text.is_empty()
+            && !self.text.ends_with('\n')
+            && !self.text.ends_with(' ')
+        {
             self.text.push(' ');
             self.md.push(' ');
         }

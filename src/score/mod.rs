@@ -27,8 +27,8 @@ pub fn block_weight(b: &Block, cfg: &ScoreConfig) -> f64 {
     outside_links * sentence - cfg.link_penalty * b.link_chars as f64 - cfg.block_cost
 }
 
-/// Returns the index of the element that best contains the main content, or None when the
-/// page has no block with positive weight.
+/// Returns the index of the element that best contains the main content, or None when no
+/// element reaches `min_container_score` (the page has no main content).
 pub fn best_container(
     dom: &Dom,
     cleaned: &Cleaned,
@@ -47,17 +47,65 @@ pub fn best_container(
         }
     }
     let mut best: Option<(usize, f64)> = None;
-    for i in 0..n {
-        if cleaned.removed[i] || dom.nodes[i].tag == Tag::Text || sum[i] <= 0.0 {
+    for (i, &node_sum) in sum.iter().enumerate() {
+        if cleaned.removed[i] || dom.nodes[i].tag == Tag::Text || node_sum <= 0.0 {
             continue;
         }
-        let score = sum[i] * structure_weight(dom, cleaned, i, cfg);
+        let score = node_sum * structure_weight(dom, cleaned, i, cfg);
         // `>=`: on a tie the later (deeper) element wins: same content, tighter container.
         if best.is_none_or(|(_, s)| score >= s) {
             best = Some((i, score));
         }
     }
-    best.map(|(i, _)| i)
+    best.filter(|(_, score)| *score >= cfg.min_container_score)
+        .map(|(i, _)| widen_to_repeats(dom, cleaned, &sum, i))
+}
+
+/// Forum posts, answers and product sections repeat one markup pattern; the best single node
+/// is then one post of many, with the others cut off by the per-post clutter between them
+/// (user names, join dates, "Quote" buttons). Walking up from the winner, the first ancestor
+/// whose child on the path has at least one look-alike sibling (same tag, mostly the same
+/// class words) that also holds text becomes the container.
+fn widen_to_repeats(dom: &Dom, cleaned: &Cleaned, sum: &[f64], best: usize) -> usize {
+    let mut child = best;
+    let mut parent = dom.nodes[best].parent;
+    while parent != NO_PARENT && !matches!(dom.nodes[parent as usize].tag, Tag::Body | Tag::Html) {
+        let p = parent as usize;
+        let mut twins_with_text = 0;
+        let mut c = p + 1;
+        while c < dom.nodes[p].end as usize {
+            if c != child && !cleaned.removed[c] && sum[c] > 0.0 && look_alike(dom, c, child) {
+                twins_with_text += 1;
+            }
+            c = dom.nodes[c].end as usize;
+        }
+        if twins_with_text > 0 {
+            return p;
+        }
+        child = p;
+        parent = dom.nodes[p].parent;
+    }
+    best
+}
+
+/// Same tag and at least half the same class/id words (ignoring words with digits, which
+/// number posts: "post bg1 p9005" and "post bg2 p9000" look alike).
+fn look_alike(dom: &Dom, a: usize, b: usize) -> bool {
+    if dom.nodes[a].tag != dom.nodes[b].tag || dom.nodes[a].tag == Tag::Text {
+        return false;
+    }
+    let words = |i: usize| {
+        dom.hints(i)
+            .split_whitespace()
+            .filter(|w| !w.bytes().any(|c| c.is_ascii_digit()))
+            .collect::<Vec<_>>()
+    };
+    let (wa, wb) = (words(a), words(b));
+    if wa.is_empty() || wb.is_empty() {
+        return false;
+    }
+    let shared = wa.iter().filter(|w| wb.contains(w)).count();
+    shared * 2 >= wa.len().max(wb.len())
 }
 
 fn structure_weight(dom: &Dom, cleaned: &Cleaned, i: usize, cfg: &ScoreConfig) -> f64 {

@@ -9,8 +9,44 @@
 
 use regex::RegexSet;
 
-use crate::config::SelectConfig;
+use crate::config::{CleanConfig, SelectConfig};
+use crate::error::Error;
 use crate::score::{Block, BlockKind};
+
+/// Text-level clutter recognisers from `config.toml`, compiled once.
+pub struct ClutterText {
+    lines: RegexSet,
+    dates: RegexSet,
+    date_line_max_words: u32,
+}
+
+impl ClutterText {
+    pub fn new(cfg: &CleanConfig) -> Result<ClutterText, Error> {
+        let compile = |name: &str, patterns: &[String]| {
+            RegexSet::new(patterns.iter().map(|p| format!("(?i){p}"))).map_err(|e| Error::Config {
+                source_name: format!("clean.{name}"),
+                message: e.to_string(),
+            })
+        };
+        Ok(ClutterText {
+            lines: compile("boilerplate_lines", &cfg.boilerplate_lines)?,
+            dates: compile("date_patterns", &cfg.date_patterns)?,
+            date_line_max_words: cfg.date_line_max_words,
+        })
+    }
+
+    /// A known clutter line ("Share this"), or a dateline/byline: a few words around a date.
+    fn is_clutter(&self, b: &Block) -> bool {
+        let all_lines_clutter = b.text.lines().all(|l| {
+            let l = l.trim();
+            l.is_empty() || self.lines.is_match(l)
+        });
+        all_lines_clutter
+            || (b.words <= self.date_line_max_words
+                && !b.text.ends_with(['.', '!', '?', '。'])
+                && self.dates.is_match(&b.text))
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Class {
@@ -21,8 +57,8 @@ enum Class {
 }
 
 /// Classifies `blocks` (the candidates, in reading order) and returns which to keep.
-pub fn keep_blocks(blocks: &[&Block], lines: &RegexSet, cfg: &SelectConfig) -> Vec<bool> {
-    let first: Vec<Class> = blocks.iter().map(|b| classify(b, lines, cfg)).collect();
+pub fn keep_blocks(blocks: &[&Block], clutter: &ClutterText, cfg: &SelectConfig) -> Vec<bool> {
+    let first: Vec<Class> = blocks.iter().map(|b| classify(b, clutter, cfg)).collect();
     let is_heading = |i: usize| matches!(blocks[i].kind, BlockKind::Heading(_));
     let edge = if cfg.edges_are_bad {
         Some(Class::Bad)
@@ -47,7 +83,12 @@ pub fn keep_blocks(blocks: &[&Block], lines: &RegexSet, cfg: &SelectConfig) -> V
                 j -= 1;
             }
             let c = first[j];
-            if is_heading(j) || c == Class::Short || (skip_near_good && c == Class::NearGood) {
+            // Headings are decided by what follows them, so they are no one's neighbour,
+            // except link headings, which are plain clutter (teaser headlines).
+            if (is_heading(j) && c != Class::Bad)
+                || c == Class::Short
+                || (skip_near_good && c == Class::NearGood)
+            {
                 continue;
             }
             return Some(c);
@@ -85,7 +126,16 @@ pub fn keep_blocks(blocks: &[&Block], lines: &RegexSet, cfg: &SelectConfig) -> V
                     }
                 }
             }
-            Class::NearGood if cfg.keep_near_good => Class::Good,
+            // Kept unless link lists close it in on both sides (a teaser's summary line).
+            Class::NearGood if cfg.keep_near_good => {
+                let prev = neighbour(i, false, true);
+                let next = neighbour(i, true, true);
+                if prev == Some(Class::Bad) && next == Some(Class::Bad) {
+                    Class::Bad
+                } else {
+                    Class::Good
+                }
+            }
             Class::NearGood => {
                 let prev = neighbour(i, false, true);
                 let next = neighbour(i, true, true);
@@ -124,10 +174,10 @@ pub fn keep_blocks(blocks: &[&Block], lines: &RegexSet, cfg: &SelectConfig) -> V
     fin.iter().map(|c| *c == Class::Good).collect()
 }
 
-fn classify(b: &Block, lines: &RegexSet, cfg: &SelectConfig) -> Class {
+fn classify(b: &Block, clutter: &ClutterText, cfg: &SelectConfig) -> Class {
     let chars = b.chars as usize;
     // Clutter lines are short; testing long blocks against them would only cost time.
-    if chars < 200 && is_clutter_line(&b.text, lines) {
+    if chars < 400 && clutter.is_clutter(b) {
         return Class::Bad;
     }
     if b.link_density() > cfg.max_link_density {
@@ -148,13 +198,6 @@ fn classify(b: &Block, lines: &RegexSet, cfg: &SelectConfig) -> Class {
     } else {
         Class::NearGood
     }
-}
-
-fn is_clutter_line(text: &str, lines: &RegexSet) -> bool {
-    text.lines().all(|l| {
-        let l = l.trim();
-        l.is_empty() || lines.is_match(l)
-    })
 }
 
 #[cfg(test)]
@@ -179,15 +222,9 @@ mod tests {
 
     fn keep(blocks: &[Block]) -> Vec<bool> {
         let cfg = Config::default();
-        let lines = RegexSet::new(
-            cfg.clean
-                .boilerplate_lines
-                .iter()
-                .map(|l| format!("(?i){l}")),
-        )
-        .unwrap();
+        let clutter = ClutterText::new(&cfg.clean).unwrap();
         let refs: Vec<&Block> = blocks.iter().collect();
-        keep_blocks(&refs, &lines, &cfg.select.balanced)
+        keep_blocks(&refs, &clutter, &cfg.select.balanced)
     }
 
     const LONG: &str = "This is a long paragraph of running text, the kind a story is made of. It goes on for a while so that it is plainly content and not a label.";
@@ -225,6 +262,18 @@ mod tests {
             block(LONG, 0, BlockKind::Paragraph),
         ];
         assert_eq!(keep(&b), [true, true, true]);
+    }
+
+    #[test]
+    fn datelines_go_but_sentences_with_dates_stay() {
+        let p = BlockKind::Paragraph;
+        let b = [
+            block("Kassel, 23.09.2023 – von Markus Engel", 0, p),
+            block(LONG, 0, p),
+            block("The council will vote on 5 May 2024.", 0, p),
+            block(LONG, 0, p),
+        ];
+        assert_eq!(keep(&b), [false, true, true, true]);
     }
 
     #[test]

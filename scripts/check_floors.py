@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Re-scores gleaner on ../shared/bench and fails if any figure falls below .ci/floors.json.
+
+    python3 scripts/check_floors.py [--bench ../shared/bench] [--eval target/release/eval]
+
+Runs the eval binary on each dataset named in the floors file, scores its output with
+shared/tools/score.py, prints one line per figure, and exits 1 if any is below its floor.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def figures(report):
+    """The figures a floor can name, from score.py's report."""
+    out = {}
+    if report.get("shingle"):
+        out["shingle_f1"] = report["shingle"]["f1"]
+    if report.get("wcxb_word"):
+        out["word_f1"] = report["wcxb_word"]["f1"]
+    if report.get("snippet"):
+        out["snippet_f1"] = report["snippet"]["f1"]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bench", default=os.path.join(ROOT, "..", "shared", "bench"))
+    ap.add_argument("--eval", default=os.path.join(ROOT, "target", "release", "eval"))
+    ap.add_argument("--floors", default=os.path.join(ROOT, ".ci", "floors.json"))
+    args = ap.parse_args()
+
+    sys.path.insert(0, os.path.join(args.bench, "..", "tools"))
+    import score  # shared/tools/score.py
+
+    floors = json.load(open(args.floors))
+    failed = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for dataset, wanted in floors.items():
+            if dataset.startswith("_"):
+                continue
+            folder = os.path.join(args.bench, dataset)
+            pred = os.path.join(tmp, dataset + ".jsonl")
+            subprocess.run([args.eval, folder, "--out", pred], check=True)
+            truth = score.load_jsonl(os.path.join(folder, "truth.jsonl"))
+            got = figures(score.score(truth, score.load_jsonl(pred)))
+            for name, floor in wanted.items():
+                value = got.get(name)
+                ok = value is not None and value >= floor
+                print(f"{dataset:18} {name:11} {value if value is None else round(value, 4)!s:>7}  floor {floor}  {'ok' if ok else 'BELOW FLOOR'}")
+                if not ok:
+                    failed.append(f"{dataset} {name}")
+    if failed:
+        print("quality fell below the floor: " + ", ".join(failed), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

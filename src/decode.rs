@@ -92,11 +92,12 @@ fn ascii_compatible(enc: &'static Encoding) -> &'static Encoding {
     }
 }
 
-/// Pages that declare a single-byte legacy charset but are valid UTF-8 with non-ASCII text
-/// are mislabelled UTF-8: decoding them as declared turns every "é" into "Ã©". Legacy text is
-/// almost never valid multi-byte UTF-8 by accident, so the bytes' own evidence wins.
+/// Pages that declare a legacy charset (windows-1252, GBK, Shift_JIS…) but are valid UTF-8
+/// with non-ASCII text are mislabelled UTF-8: decoding them as declared turns every "é" into
+/// "Ã©" and every Chinese page into mojibake. Legacy text is almost never valid multi-byte
+/// UTF-8 by accident, so the bytes' own evidence wins.
 fn prefer_utf8_if_valid(bytes: &[u8], declared: &'static Encoding) -> &'static Encoding {
-    if declared == UTF_8 || !declared.is_single_byte() {
+    if declared == UTF_8 || declared == UTF_16LE || declared == UTF_16BE {
         return declared;
     }
     if !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {

@@ -161,6 +161,9 @@ impl Extractor {
                     .filter(|b| b.node as usize >= c && b.node < end)
                     .collect()
             }
+            // No container: a page of teasers and links has no main content, but a tiny page
+            // with no navigation at all (mostly text outside links) is all content.
+            None if is_link_light(blocks) => blocks.iter().collect(),
             None => return Vec::new(),
         };
         let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg);
@@ -176,6 +179,12 @@ impl Extractor {
         }
         kept
     }
+}
+
+fn is_link_light(blocks: &[Block]) -> bool {
+    let chars: u32 = blocks.iter().map(|b| b.chars).sum();
+    let links: u32 = blocks.iter().map(|b| b.link_chars).sum();
+    chars > 0 && links * 2 < chars
 }
 
 /// Removes a heading among the first kept blocks that repeats the title.

@@ -91,7 +91,8 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
             .build_global()?;
     }
     let stdout = std::io::stdout();
-    let many = sources.len() > 1;
+    // Anything but exactly one input is a list (an empty directory gives `[]` in JSON).
+    let many = sources.len() != 1;
     let mut writer = Writer::new(BufWriter::new(stdout.lock()), args.format, many);
     let mut all_ok = true;
     // Extract in parallel a chunk at a time, writing each chunk in input order.

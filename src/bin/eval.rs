@@ -28,6 +28,9 @@ struct Args {
     out: Option<PathBuf>,
     #[arg(long, value_enum)]
     mode: Option<Mode>,
+    /// A config file whose keys override the built-in defaults (for tuning runs).
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// Measure throughput instead of writing predictions.
     #[arg(long)]
     speed: bool,
@@ -45,7 +48,10 @@ struct Page {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let pages = load(&args.bench)?;
-    let mut config = Config::default();
+    let mut config = match &args.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::default(),
+    };
     if let Some(mode) = args.mode {
         config.extract.mode = mode;
     }

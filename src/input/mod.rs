@@ -31,12 +31,18 @@ impl Source {
                 let name = p
                     .file_name()
                     .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-                let name = name.strip_suffix(".gz").unwrap_or(&name);
-                [".html", ".htm", ".xhtml"]
+                // Extensions compare case-insensitively, as the directory walk does.
+                let strip = |stem: &str, ext: &str| -> Option<usize> {
+                    let cut = stem.len().checked_sub(ext.len())?;
+                    (cut > 0 && stem.is_char_boundary(cut) && stem[cut..].eq_ignore_ascii_case(ext))
+                        .then_some(cut)
+                };
+                let end = strip(&name, ".gz").unwrap_or(name.len());
+                let end = [".html", ".htm", ".xhtml"]
                     .iter()
-                    .find_map(|ext| name.strip_suffix(ext))
-                    .unwrap_or(name)
-                    .to_string()
+                    .find_map(|ext| strip(&name[..end], ext))
+                    .unwrap_or(end);
+                name[..end].to_string()
             }
         }
     }
@@ -119,5 +125,6 @@ mod tests {
         assert_eq!(Source::File("a/b/page.html.gz".into()).id(), "page");
         assert_eq!(Source::File("x.xhtml".into()).id(), "x");
         assert_eq!(Source::File("notes.txt".into()).id(), "notes.txt");
+        assert_eq!(Source::File("PAGE.HTML".into()).id(), "PAGE");
     }
 }

@@ -248,8 +248,17 @@ impl Dom {
                 let mut meta_content: Option<String> = None;
                 for (key, value) in el.attrs() {
                     match key {
-                        "class" | "id" => push_tokens(&mut self.attr_text, value),
-                        "hidden" => flags |= flags::HIDDEN,
+                        "class" => push_tokens(&mut self.attr_text, value),
+                        // An id of four or more words is a slug of the section's own text
+                        // ("sharing-with-a-single-developer"), not a role name: skip it.
+                        "id" if value.split(['-', '_']).count() < 4 => {
+                            push_tokens(&mut self.attr_text, value)
+                        }
+                        // React streams server-rendered content into `<div hidden id="S:0">`
+                        // and reveals it with a script: it is the page, not hidden clutter.
+                        "hidden" if !el.attr("id").is_some_and(is_stream_boundary) => {
+                            flags |= flags::HIDDEN
+                        }
                         "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => {
                             flags |= flags::HIDDEN
                         }
@@ -380,6 +389,15 @@ fn push_tokens(out: &mut String, value: &str) {
             prev_lower = false;
         }
     }
+}
+
+/// React's streaming-SSR boundary ids: "S:0", "B:12".
+fn is_stream_boundary(id: &str) -> bool {
+    let mut parts = id.splitn(2, ':');
+    matches!(parts.next(), Some("S" | "B"))
+        && parts
+            .next()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// An inline style that hides the element.

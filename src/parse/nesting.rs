@@ -57,7 +57,9 @@ fn is_uncounted(name: &[u8]) -> bool {
     NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
-/// Elements whose content is raw text: a `<div` inside them is not a tag.
+/// Elements whose content is raw text in HTML: a `<div` inside them is not a tag. Inside
+/// `<svg>`/`<math>` nothing is raw text, and `<noscript>` is parsed as markup (scripting off),
+/// so a tag scan that skipped them there would let deep nesting through uncounted.
 fn is_raw_text(name: &[u8]) -> bool {
     const NAMES: &[&[u8]] = &[
         b"script",
@@ -68,7 +70,6 @@ fn is_raw_text(name: &[u8]) -> bool {
         b"iframe",
         b"noembed",
         b"noframes",
-        b"noscript",
     ];
     NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
@@ -79,6 +80,7 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut depth = 0usize;
     let mut skipped = 0usize;
+    let mut foreign = 0usize; // open <svg>/<math> elements
     let mut pos = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
         let start = pos + off;
@@ -109,6 +111,15 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
         if name.is_empty() || is_uncounted(name) {
             continue;
         }
+        let is_foreign_root =
+            name.eq_ignore_ascii_case(b"svg") || name.eq_ignore_ascii_case(b"math");
+        if is_foreign_root && !self_closing {
+            if is_end {
+                foreign = foreign.saturating_sub(1);
+            } else {
+                foreign += 1;
+            }
+        }
         if is_end {
             if skipped > 0 {
                 skipped -= 1;
@@ -118,7 +129,7 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
             }
             continue;
         }
-        if is_raw_text(name) {
+        if foreign == 0 && is_raw_text(name) {
             pos = skip_raw_text(bytes, tag_end, name);
             continue;
         }
@@ -209,6 +220,14 @@ mod tests {
             capped,
             format!("{}x{}", "<div>".repeat(4), "</div>".repeat(4))
         );
+    }
+
+    #[test]
+    fn nesting_inside_svg_title_and_noscript_is_counted() {
+        for wrapper in ["<svg><title>", "<noscript>", "<svg><style>"] {
+            let html = format!("{wrapper}{}x", "<div>".repeat(10));
+            assert!(matches!(cap_nesting(&html, 4), Cow::Owned(_)), "{wrapper}");
+        }
     }
 
     #[test]

@@ -152,6 +152,44 @@ pub fn keep_blocks(blocks: &[&Block], clutter: &ClutterText, cfg: &SelectConfig)
         };
     }
 
+    // Teaser summaries: a short text between two linked headlines is a card in a list of
+    // stories ("Headline" link, one-line summary, next "Headline" link), not the article.
+    let linked_heading = |j: usize| is_heading(j) && first[j] == Class::Bad;
+    let nearest = |i: usize, forward: bool| -> Option<usize> {
+        let mut j = i;
+        loop {
+            if forward {
+                j += 1;
+                if j >= blocks.len() {
+                    return None;
+                }
+            } else {
+                if j == 0 {
+                    return None;
+                }
+                j -= 1;
+            }
+            // Skip what sits inside a card besides its summary: dates, "Read more".
+            if is_heading(j) || !matches!(first[j], Class::Short | Class::Bad) {
+                return Some(j);
+            }
+        }
+    };
+    for i in 0..blocks.len() {
+        if fin[i] == Class::Good
+            && !is_heading(i)
+            && (blocks[i].chars as usize) < cfg.length_high
+            && {
+                let (prev, next) = (nearest(i, false), nearest(i, true));
+                prev.is_none_or(is_heading)
+                    && next.is_none_or(linked_heading)
+                    && (prev.is_some_and(linked_heading) || next.is_some_and(linked_heading))
+            }
+        {
+            fin[i] = Class::Bad;
+        }
+    }
+
     // Headings: kept when a kept block follows within `max_heading_distance` characters.
     for i in (0..blocks.len()).rev() {
         if !is_heading(i) || first[i] == Class::Bad {

@@ -320,9 +320,9 @@ fn wrong_charset_utf8_declared_on_latin1_bytes_is_decoded_without_failing() {
         that they would stay open later on weekdays to serve them coffee.";
     let mut bytes = Vec::new();
     let at = page.find("LATIN1").unwrap();
-    bytes.extend_from_slice(page[..at].as_bytes());
+    bytes.extend_from_slice(&page.as_bytes()[..at]);
     bytes.extend_from_slice(para);
-    bytes.extend_from_slice(page[at + 6..].as_bytes());
+    bytes.extend_from_slice(&page.as_bytes()[at + 6..]);
     let x = extract_ok("utf-8 declared, latin-1 bytes", bytes);
     // As in a browser: the declaration is believed and the stray byte becomes U+FFFD.
     assert!(x.text.contains("The caf\u{FFFD} owners"), "{:?}", x.text);
@@ -338,9 +338,9 @@ fn wrong_charset_unknown_label_falls_back_to_detection() {
         ouvert plus tard en semaine pour leur servir un caf\xe9 cr\xe8me tr\xe8s chaud.";
     let mut bytes = Vec::new();
     let at = page.find("LATIN1").unwrap();
-    bytes.extend_from_slice(page[..at].as_bytes());
+    bytes.extend_from_slice(&page.as_bytes()[..at]);
     bytes.extend_from_slice(para);
-    bytes.extend_from_slice(page[at + 6..].as_bytes());
+    bytes.extend_from_slice(&page.as_bytes()[at + 6..]);
     let x = extract_ok("unknown charset label", bytes);
     assert!(
         x.text.contains("Les propri\u{e9}taires du caf\u{e9}"),

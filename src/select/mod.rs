@@ -69,30 +69,15 @@ pub fn keep_blocks(blocks: &[&Block], clutter: &ClutterText, cfg: &SelectConfig)
     // The nearest neighbour (skipping headings, and near-good ones when asked) in one
     // direction; `None` past the container's edge when edges are neutral.
     let neighbour = |i: usize, forward: bool, skip_near_good: bool| -> Option<Class> {
-        let mut j = i;
-        loop {
-            if forward {
-                j += 1;
-                if j >= blocks.len() {
-                    return edge;
-                }
-            } else {
-                if j == 0 {
-                    return edge;
-                }
-                j -= 1;
-            }
+        // Headings are decided by what follows them, so they are no one's neighbour,
+        // except link headings, which are plain clutter (teaser headlines).
+        let skip = |j: usize| {
             let c = first[j];
-            // Headings are decided by what follows them, so they are no one's neighbour,
-            // except link headings, which are plain clutter (teaser headlines).
-            if (is_heading(j) && c != Class::Bad)
+            (is_heading(j) && c != Class::Bad)
                 || c == Class::Short
                 || (skip_near_good && c == Class::NearGood)
-            {
-                continue;
-            }
-            return Some(c);
-        }
+        };
+        step_until(i, forward, blocks.len(), skip).map_or(edge, |j| Some(first[j]))
     };
 
     let mut fin = first.clone();
@@ -155,25 +140,11 @@ pub fn keep_blocks(blocks: &[&Block], clutter: &ClutterText, cfg: &SelectConfig)
     // Teaser summaries: a short text between two linked headlines is a card in a list of
     // stories ("Headline" link, one-line summary, next "Headline" link), not the article.
     let linked_heading = |j: usize| is_heading(j) && first[j] == Class::Bad;
-    let nearest = |i: usize, forward: bool| -> Option<usize> {
-        let mut j = i;
-        loop {
-            if forward {
-                j += 1;
-                if j >= blocks.len() {
-                    return None;
-                }
-            } else {
-                if j == 0 {
-                    return None;
-                }
-                j -= 1;
-            }
-            // Skip what sits inside a card besides its summary: dates, "Read more".
-            if is_heading(j) || !matches!(first[j], Class::Short | Class::Bad) {
-                return Some(j);
-            }
-        }
+    // Skip what sits inside a card besides its summary: dates, "Read more".
+    let nearest = |i: usize, forward: bool| {
+        step_until(i, forward, blocks.len(), |j| {
+            !is_heading(j) && matches!(first[j], Class::Short | Class::Bad)
+        })
     };
     for i in 0..blocks.len() {
         if fin[i] == Class::Good
@@ -210,6 +181,20 @@ pub fn keep_blocks(blocks: &[&Block], clutter: &ClutterText, cfg: &SelectConfig)
         fin[i] = if keep { Class::Good } else { Class::Bad };
     }
     fin.iter().map(|c| *c == Class::Good).collect()
+}
+
+/// The first index after (or before) `i` that `skip` does not pass over; None at the edge.
+fn step_until(i: usize, forward: bool, len: usize, skip: impl Fn(usize) -> bool) -> Option<usize> {
+    let mut j = i;
+    loop {
+        j = if forward { j + 1 } else { j.checked_sub(1)? };
+        if j >= len {
+            return None;
+        }
+        if !skip(j) {
+            return Some(j);
+        }
+    }
 }
 
 fn classify(b: &Block, clutter: &ClutterText, cfg: &SelectConfig) -> Class {

@@ -149,12 +149,8 @@ pub mod flags {
     pub const CONTENT_MARK: u16 = 2;
     /// `role` is navigation, banner, contentinfo, complementary, search, or dialog/alertdialog.
     pub const ROLE_BOILERPLATE: u16 = 4;
-    /// `<script type="application/ld+json">`.
-    pub const JSON_LD: u16 = 8;
-    /// A heading-like `role="heading"`; rare, kept for rendering.
-    pub const ROLE_HEADING: u16 = 16;
     /// schema.org `itemtype` of a forum thread or Q&A page: its comments are its content.
-    pub const FORUM_ITEMTYPE: u16 = 32;
+    pub const FORUM_ITEMTYPE: u16 = 8;
 }
 
 #[derive(Clone, Debug)]
@@ -263,15 +259,26 @@ impl Dom {
                             flags |= flags::HIDDEN
                         }
                         "style" if hides(value) => flags |= flags::HIDDEN,
-                        "role" => match value.trim().to_ascii_lowercase().as_str() {
-                            "main" | "article" => flags |= flags::CONTENT_MARK,
-                            "navigation" | "banner" | "contentinfo" | "complementary"
-                            | "search" | "dialog" | "alertdialog" | "menu" | "menubar" => {
+                        "role" => {
+                            let role = value.trim();
+                            let is =
+                                |names: &[&str]| names.iter().any(|n| role.eq_ignore_ascii_case(n));
+                            if is(&["main", "article"]) {
+                                flags |= flags::CONTENT_MARK
+                            } else if is(&[
+                                "navigation",
+                                "banner",
+                                "contentinfo",
+                                "complementary",
+                                "search",
+                                "dialog",
+                                "alertdialog",
+                                "menu",
+                                "menubar",
+                            ]) {
                                 flags |= flags::ROLE_BOILERPLATE
                             }
-                            "heading" => flags |= flags::ROLE_HEADING,
-                            _ => {}
-                        },
+                        }
                         "itemprop" if tag != Tag::Meta => {
                             let v = value.trim();
                             if v.eq_ignore_ascii_case("articleBody")
@@ -287,9 +294,6 @@ impl Dom {
                                 .any(|t| value.contains(t)) =>
                         {
                             flags |= flags::FORUM_ITEMTYPE
-                        }
-                        "type" if tag == Tag::Script && value.contains("ld+json") => {
-                            flags |= flags::JSON_LD
                         }
                         "name" | "property" | "itemprop" if tag == Tag::Meta => {
                             is_meta_key = Some(value.trim().to_ascii_lowercase())
@@ -401,18 +405,31 @@ fn is_stream_boundary(id: &str) -> bool {
 }
 
 /// An inline style that hides the element.
+/// Reads `property: value` pairs in place (no allocation: this runs on every styled element).
 fn hides(style: &str) -> bool {
-    let s: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    s.contains("display:none") || s.contains("visibility:hidden")
+    style.split(';').any(|decl| {
+        let Some((property, value)) = decl.split_once(':') else {
+            return false;
+        };
+        // "none !important" hides too: the priority flag is not part of the value.
+        let value = value.split('!').next().unwrap_or("");
+        let (property, value) = (property.trim(), value.trim());
+        (property.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none"))
+            || (property.eq_ignore_ascii_case("visibility") && value.eq_ignore_ascii_case("hidden"))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hiding_styles() {
+        assert!(hides("color: red; display : none"));
+        assert!(hides("VISIBILITY:hidden"));
+        assert!(hides("display:none!important"));
+        assert!(!hides("display: block; content-visibility: auto"));
+    }
 
     #[test]
     fn tokens_split_case_and_separators() {

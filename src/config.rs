@@ -32,6 +32,7 @@ pub enum Mode {
 pub struct ExtractConfig {
     pub mode: Mode,
     pub drop_title_heading: bool,
+    pub title_heading_share: f64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -62,6 +63,8 @@ pub struct PatternRow {
 pub struct CleanConfig {
     pub max_removed_share: f64,
     pub comments_outside_ratio: f64,
+    pub article_mark_bytes: u32,
+    pub clutter_line_max_chars: u32,
     pub boilerplate: Vec<PatternRow>,
     pub positive_hints: Vec<String>,
     pub negative_hints: Vec<String>,
@@ -82,6 +85,7 @@ pub struct ScoreConfig {
     pub positive_weight: f64,
     pub negative_weight: f64,
     pub min_container_score: f64,
+    pub link_light_share: f64,
 }
 
 #[derive(Clone, Debug, Deserialize)]

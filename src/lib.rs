@@ -131,7 +131,7 @@ impl Extractor {
         let dom = parse::parse(html, cfg.limits.max_nesting);
         let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean);
         let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown);
-        let title = metadata::title(&dom);
+        let title = metadata::title(&dom, cfg.extract.title_heading_share);
         let kept = self.select(&dom, &cleaned, &blocks, title.as_deref());
         Extraction {
             text: render::render(&kept, self.style),
@@ -163,7 +163,7 @@ impl Extractor {
             }
             // No container: a page of teasers and links has no main content, but a tiny page
             // with no navigation at all (mostly text outside links) is all content.
-            None if is_link_light(blocks) => blocks.iter().collect(),
+            None if is_link_light(blocks, cfg.score.link_light_share) => blocks.iter().collect(),
             None => return Vec::new(),
         };
         let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg);
@@ -181,10 +181,10 @@ impl Extractor {
     }
 }
 
-fn is_link_light(blocks: &[Block]) -> bool {
+fn is_link_light(blocks: &[Block], outside_links_share: f64) -> bool {
     let chars: u32 = blocks.iter().map(|b| b.chars).sum();
     let links: u32 = blocks.iter().map(|b| b.link_chars).sum();
-    chars > 0 && links * 2 < chars
+    chars > 0 && (chars - links) as f64 > outside_links_share * chars as f64
 }
 
 /// Removes a heading among the first kept blocks that repeats the title.
@@ -196,6 +196,7 @@ fn drop_title_heading(kept: &mut Vec<&Block>, title: &str) {
             .to_lowercase()
     };
     let title = norm(title);
+    // The headline stands at the top: look only at the first few kept blocks.
     let position = kept.iter().take(3).position(|b| {
         matches!(b.kind, score::BlockKind::Heading(_)) && {
             let h = norm(&b.text);

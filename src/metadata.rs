@@ -4,9 +4,9 @@
 use crate::parse::dom::{Dom, Tag};
 
 /// The headline: the longest `<h1>`–`<h3>` that the `<title>` or `og:title` contains and that
-/// is most of it (so a blog-name `<h1>` does not win over the post's `<h3>`), else `og:title`,
+/// is a good share of it (so a blog-name `<h1>` does not win over the post's `<h3>`), else `og:title`,
 /// else the `<title>` without its site-name part, else the first `<h1>`.
-pub fn title(dom: &Dom) -> Option<String> {
+pub fn title(dom: &Dom, heading_share: f64) -> Option<String> {
     let og = dom
         .meta("og:title")
         .or_else(|| dom.meta("twitter:title"))
@@ -38,15 +38,15 @@ pub fn title(dom: &Dom) -> Option<String> {
         .iter()
         .filter_map(|t| t.as_ref().map(|t| t.to_lowercase()))
         .collect();
-    // A heading is confirmed when a title contains it and it is at least 30% of that title.
+    // A heading is confirmed when a title contains it and is at least `heading_share` of it.
     let confirmed = headings
         .iter()
         .filter(|(_, h)| {
             let h_low = h.to_lowercase();
             let len = h_low.chars().count();
-            titles
-                .iter()
-                .any(|t| t.contains(&h_low) && len * 10 >= t.chars().count() * 3)
+            titles.iter().any(|t| {
+                t.contains(&h_low) && len as f64 + 1e-9 >= heading_share * t.chars().count() as f64
+            })
         })
         .max_by_key(|(level, h)| (h.chars().count(), std::cmp::Reverse(*level)))
         .map(|(_, h)| h.clone());
@@ -98,7 +98,7 @@ mod tests {
     use super::*;
 
     fn title_of(html: &str) -> Option<String> {
-        title(&Dom::from_html(&scraper::Html::parse_document(html)))
+        title(&Dom::from_html(&scraper::Html::parse_document(html)), 0.3)
     }
 
     #[test]

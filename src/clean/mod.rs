@@ -44,7 +44,7 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
     }
 
     // Pass 2: visible text and content markers per subtree.
-    let (text_bytes, has_mark) = subtree_text(dom, &removed);
+    let (text_bytes, has_mark) = subtree_text(dom, &removed, cfg.article_mark_bytes);
     let page_text = dom.body().map_or(0, |b| text_bytes[b]).max(1) as f64;
     let is_forum = dom
         .nodes
@@ -106,7 +106,7 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
 
     // Pass 4: comment sections go when enough text stands outside them.
     if !comments.is_empty() {
-        let (after, _) = subtree_text(dom, &removed);
+        let (after, _) = subtree_text(dom, &removed, cfg.article_mark_bytes);
         let in_comments: u32 = comments.iter().map(|&c| after[c]).sum();
         let total = dom.body().map_or(0, |b| after[b]);
         let outside = total.saturating_sub(in_comments) as f64;
@@ -130,8 +130,7 @@ fn is_permalink_mark(dom: &Dom, i: usize) -> bool {
 /// Visible text bytes per subtree, and whether the subtree holds a content marker: `<main>`,
 /// `itemprop=articleBody`/`role=main`, the `<h1>`, or an `<article>` with real text in it (not
 /// a teaser card). One reverse loop: children follow parents in preorder.
-fn subtree_text(dom: &Dom, removed: &[bool]) -> (Vec<u32>, Vec<bool>) {
-    const ARTICLE_TEXT: u32 = 1000;
+fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> (Vec<u32>, Vec<bool>) {
     let n = dom.nodes.len();
     let mut text_bytes = vec![0u32; n];
     let mut has_mark = vec![false; n];
@@ -145,7 +144,7 @@ fn subtree_text(dom: &Dom, removed: &[bool]) -> (Vec<u32>, Vec<bool>) {
         }
         has_mark[i] |= matches!(node.tag, Tag::Main | Tag::H(1))
             || node.flags & flags::CONTENT_MARK != 0
-            || (node.tag == Tag::Article && text_bytes[i] >= ARTICLE_TEXT);
+            || (node.tag == Tag::Article && text_bytes[i] >= article_mark_bytes);
         if node.parent != NO_PARENT {
             let p = node.parent as usize;
             text_bytes[p] += text_bytes[i];

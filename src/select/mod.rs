@@ -18,6 +18,7 @@ pub struct ClutterText {
     lines: RegexSet,
     dates: RegexSet,
     date_line_max_words: u32,
+    max_chars: u32,
 }
 
 impl ClutterText {
@@ -32,11 +33,15 @@ impl ClutterText {
             lines: compile("boilerplate_lines", &cfg.boilerplate_lines)?,
             dates: compile("date_patterns", &cfg.date_patterns)?,
             date_line_max_words: cfg.date_line_max_words,
+            max_chars: cfg.clutter_line_max_chars,
         })
     }
 
     /// A known clutter line ("Share this"), or a dateline/byline: a few words around a date.
     fn is_clutter(&self, b: &Block) -> bool {
+        if b.chars >= self.max_chars {
+            return false;
+        }
         let all_lines_clutter = b.text.lines().all(|l| {
             let l = l.trim();
             l.is_empty() || self.lines.is_match(l)
@@ -199,8 +204,7 @@ fn step_until(i: usize, forward: bool, len: usize, skip: impl Fn(usize) -> bool)
 
 fn classify(b: &Block, clutter: &ClutterText, cfg: &SelectConfig) -> Class {
     let chars = b.chars as usize;
-    // Clutter lines are short; testing long blocks against them would only cost time.
-    if chars < 400 && clutter.is_clutter(b) {
+    if clutter.is_clutter(b) {
         return Class::Bad;
     }
     if b.link_density() > cfg.max_link_density {

@@ -12,7 +12,7 @@ fn main() -> anyhow::Result<()> {
     let cfg = Config::default();
     let text = gleaner::decode::decode(&bytes, None, None, &cfg.decode)?.text;
     let dom = gleaner::parse::parse(&text, cfg.limits.max_nesting);
-    let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean);
+    let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean, None);
     for (i, node) in dom.nodes.iter().enumerate() {
         let parent_removed = node.parent != u32::MAX && cleaned.removed[node.parent as usize];
         if cleaned.removed[i] && !parent_removed && cleaned.text_bytes[i] > 0 {

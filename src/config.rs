@@ -63,6 +63,7 @@ pub struct PatternRow {
 pub struct CleanConfig {
     pub max_removed_share: f64,
     pub comments_outside_ratio: f64,
+    pub comments_article_bytes: u32,
     pub article_mark_bytes: u32,
     pub clutter_line_max_chars: u32,
     pub boilerplate: Vec<PatternRow>,

@@ -107,29 +107,31 @@ impl Extractor {
         let truncated = bytes.len() > limit;
         let bytes = &bytes[..bytes.len().min(limit)];
         let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
-        let mut result = self.extract_str(&decoded.text)?;
+        let mut result = self.extract_str(&decoded.text, page.url)?;
         result.encoding = Some(decoded.encoding.name());
         result.encoding_source = Some(decoded.source);
         result.truncated = truncated;
         Ok(result)
     }
 
-    /// Extracts the main content of a page that is already text.
-    pub fn extract_str(&self, html: &str) -> Result<Extraction, Error> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(html))).map_err(|p| {
-            let msg = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Error::Panic(msg)
-        })
+    /// Extracts the main content of a page that is already text; `url` is its address, if known.
+    pub fn extract_str(&self, html: &str, url: Option<&str>) -> Result<Extraction, Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(html, url))).map_err(
+            |p| {
+                let msg = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                Error::Panic(msg)
+            },
+        )
     }
 
-    fn run(&self, html: &str) -> Extraction {
+    fn run(&self, html: &str, url: Option<&str>) -> Extraction {
         let cfg = &self.config;
         let dom = parse::parse(html, cfg.limits.max_nesting);
-        let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean);
+        let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean, url);
         let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown);
         let title = metadata::title(&dom, cfg.extract.title_heading_share);
         let kept = self.select(&dom, &cleaned, &blocks, title.as_deref());

@@ -134,7 +134,7 @@ fn speed(pages: &[Page], extractor: &Extractor, rounds: usize) -> anyhow::Result
         std::hint::black_box(doc.tree.nodes().len());
     };
     let full = |t: &String| {
-        let r = extractor.extract_str(t);
+        let r = extractor.extract_str(t, None);
         std::hint::black_box(r.map(|x| x.text.len()).unwrap_or(0));
     };
     let best = |f: &(dyn Fn() + Sync)| {

@@ -8,6 +8,7 @@
 //!    text or the page's own content marker (`<main>`, `itemprop=articleBody`): a pattern must
 //!    never delete the article it sits around.
 
+mod forum;
 pub mod patterns;
 
 use crate::config::CleanConfig;
@@ -23,7 +24,9 @@ pub struct Cleaned {
     pub hint: Vec<i8>,
 }
 
-pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
+/// Cleans a parsed page. `url` (the page's address, when known) helps tell a forum thread,
+/// whose comments are its content, from an article.
+pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str>) -> Cleaned {
     let n = dom.nodes.len();
     let mut removed = vec![false; n];
 
@@ -44,12 +47,9 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
     }
 
     // Pass 2: visible text and content markers per subtree.
-    let (text_bytes, has_mark) = subtree_text(dom, &removed, cfg.article_mark_bytes);
+    let (text_bytes, marks) = subtree_text(dom, &removed, cfg.article_mark_bytes);
     let page_text = dom.body().map_or(0, |b| text_bytes[b]).max(1) as f64;
-    let is_forum = dom
-        .nodes
-        .iter()
-        .any(|n| n.flags & flags::FORUM_ITEMTYPE != 0);
+    let is_forum = forum::is_thread(dom, url);
 
     // Pass 3: clutter by markup. Ancestors come first, so a removed subtree is skipped whole.
     // Comment sections are only collected here; pass 4 decides on them.
@@ -89,14 +89,18 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
             Tag::A if text_bytes[i] <= 4 && is_permalink_mark(dom, i) => Some(Clutter::Always),
             _ => patterns.boilerplate(&tokens),
         };
-        let spared = has_mark[i] && node.tag != Tag::Nav && node.flags & flags::HIDDEN == 0
-            || text_bytes[i] as f64 > cfg.max_removed_share * page_text;
+        let guards = node.tag != Tag::Nav && node.flags & flags::HIDDEN == 0;
+        let holds_mark = guards && marks[i] != 0;
+        let holds_declared_mark = guards && marks[i] & mark::DECLARED != 0;
+        let spared = holds_mark || text_bytes[i] as f64 > cfg.max_removed_share * page_text;
         match clutter {
             Some(Clutter::Always) if !spared => {
                 removed[i] = true;
                 i = node.end as usize;
             }
-            Some(Clutter::Comments) if !spared && !is_forum => {
+            // A comment section's size says nothing by itself (long threads trail short posts):
+            // pass 4 weighs it against the text outside.
+            Some(Clutter::Comments) if !holds_declared_mark && !is_forum => {
                 comments.push(i);
                 i = node.end as usize;
             }
@@ -110,7 +114,9 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig) -> Cleaned {
         let in_comments: u32 = comments.iter().map(|&c| after[c]).sum();
         let total = dom.body().map_or(0, |b| after[b]);
         let outside = total.saturating_sub(in_comments) as f64;
-        if outside >= cfg.comments_outside_ratio * in_comments as f64 {
+        if outside >= cfg.comments_outside_ratio * in_comments as f64
+            || outside >= cfg.comments_article_bytes as f64
+        {
             for c in comments {
                 removed[c] = true;
             }
@@ -127,13 +133,21 @@ fn is_permalink_mark(dom: &Dom, i: usize) -> bool {
     matches!(dom.inner_text(i).trim(), "¶" | "#" | "§" | "🔗" | "†")
 }
 
-/// Visible text bytes per subtree, and whether the subtree holds a content marker: `<main>`,
-/// `itemprop=articleBody`/`role=main`, the `<h1>`, or an `<article>` with real text in it (not
-/// a teaser card). One reverse loop: children follow parents in preorder.
-fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> (Vec<u32>, Vec<bool>) {
+/// Content markers a subtree can hold (bits of [`subtree_text`]'s second result).
+mod mark {
+    /// `<main>`, `itemprop=articleBody`/`role=main`, or the `<h1>`: the page says "this is it".
+    pub const DECLARED: u8 = 1;
+    /// An `<article>` with real text in it (not a teaser card). Comment threads mark each
+    /// comment up as an `<article>` too, so this one does not protect a comment section.
+    pub const ARTICLE: u8 = 2;
+}
+
+/// Visible text bytes per subtree, and which content markers (see [`mark`]) it holds.
+/// One reverse loop: children follow parents in preorder.
+fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> (Vec<u32>, Vec<u8>) {
     let n = dom.nodes.len();
     let mut text_bytes = vec![0u32; n];
-    let mut has_mark = vec![false; n];
+    let mut marks = vec![0u8; n];
     for i in (0..n).rev() {
         if removed[i] {
             continue;
@@ -142,16 +156,19 @@ fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> (Vec<u3
         if node.tag == Tag::Text {
             text_bytes[i] = dom.text(i).trim().len() as u32;
         }
-        has_mark[i] |= matches!(node.tag, Tag::Main | Tag::H(1))
-            || node.flags & flags::CONTENT_MARK != 0
-            || (node.tag == Tag::Article && text_bytes[i] >= article_mark_bytes);
+        if matches!(node.tag, Tag::Main | Tag::H(1)) || node.flags & flags::CONTENT_MARK != 0 {
+            marks[i] |= mark::DECLARED;
+        }
+        if node.tag == Tag::Article && text_bytes[i] >= article_mark_bytes {
+            marks[i] |= mark::ARTICLE;
+        }
         if node.parent != NO_PARENT {
             let p = node.parent as usize;
             text_bytes[p] += text_bytes[i];
-            has_mark[p] |= has_mark[i];
+            marks[p] |= marks[i];
         }
     }
-    (text_bytes, has_mark)
+    (text_bytes, marks)
 }
 
 #[cfg(test)]
@@ -163,7 +180,7 @@ mod tests {
         let cfg = Config::default();
         let doc = scraper::Html::parse_document(html);
         let dom = Dom::from_html(&doc);
-        let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean);
+        let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean, None);
         let mut out = String::new();
         let mut i = 0;
         while i < dom.nodes.len() {
@@ -214,5 +231,49 @@ mod tests {
             format!("<p>{STORY}</p>").repeat(3)
         );
         assert!(kept_text(&html).starts_with(STORY));
+    }
+
+    #[test]
+    fn a_long_comment_thread_after_an_article_goes() {
+        // Each comment is an <article> of its own, and the thread outweighs the story:
+        // neither may keep the comment section.
+        let story = format!(
+            "<article><h1>T</h1>{}</article>",
+            format!("<p>{STORY}</p>").repeat(50)
+        );
+        let comment = format!(
+            "<article class=comment><p>{}</p></article>",
+            STORY.repeat(15)
+        );
+        let html = format!(
+            "<body>{story}<div id=comments class=comments-wrapper>{}</div></body>",
+            comment.repeat(20)
+        );
+        let kept = kept_text(&html);
+        assert!(kept.contains(STORY));
+        assert!(
+            kept.len() < 50 * STORY.len() + 10,
+            "comments kept: {} bytes",
+            kept.len()
+        );
+    }
+
+    #[test]
+    fn a_thread_page_keeps_its_comments() {
+        let cfg = Config::default();
+        let html = format!(
+            "<body><p>{}</p><div class=comments><p>{}</p></div></body>",
+            STORY.repeat(10),
+            STORY.repeat(5)
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let dom = Dom::from_html(&doc);
+        let patterns = Patterns::new(&cfg.clean);
+        let comments = (0..dom.nodes.len())
+            .find(|&i| dom.nodes[i].tag == Tag::Div && dom.hints(i).trim() == "comments")
+            .unwrap();
+        let at = |url| clean(&dom, &patterns, &cfg.clean, Some(url)).removed[comments];
+        assert!(!at("https://forums.example.org/threads/a-question.123/"));
+        assert!(at("https://example.org/2024/01/a-story.html"));
     }
 }

@@ -518,7 +518,7 @@ mod tests {
         let cfg = Config::default();
         let doc = scraper::Html::parse_document(html);
         let dom = Dom::from_html(&doc);
-        let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean);
+        let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean, None);
         segment(&dom, &cleaned, true)
     }
 

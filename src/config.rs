@@ -107,6 +107,7 @@ pub struct SelectConfig {
     pub edges_are_bad: bool,
     pub max_heading_distance: usize,
     pub keep_near_good: bool,
+    pub listing_below_share: f64,
 }
 
 impl SelectModes {

@@ -46,6 +46,7 @@ pub use render::Style;
 use clean::Patterns;
 use parse::dom::Dom;
 use score::Block;
+use select::listing;
 
 /// What the caller knows about a page besides its bytes.
 #[derive(Clone, Debug, Default)]
@@ -163,10 +164,10 @@ impl Extractor {
                     .filter(|b| b.node as usize >= c && b.node < end)
                     .collect()
             }
-            // No container: a page of teasers and links has no main content, but a tiny page
-            // with no navigation at all (mostly text outside links) is all content.
+            // No container: a tiny page with no navigation at all (mostly text outside
+            // links) is all content; anything else is left to the listing test below.
             None if is_link_light(blocks, cfg.score.link_light_share) => blocks.iter().collect(),
-            None => return Vec::new(),
+            None => Vec::new(),
         };
         let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg);
         let mut kept: Vec<&Block> = candidates
@@ -174,6 +175,15 @@ impl Extractor {
             .zip(keep)
             .filter_map(|(b, k)| k.then_some(b))
             .collect();
+        if listing::is_listing(&kept, blocks, select_cfg) {
+            let all: Vec<&Block> = blocks.iter().collect();
+            let keep = listing::keep_listing(&all, &self.clutter_text, select_cfg);
+            kept = all
+                .into_iter()
+                .zip(keep)
+                .filter_map(|(b, k)| k.then_some(b))
+                .collect();
+        }
         if cfg.extract.drop_title_heading
             && let Some(title) = title
         {

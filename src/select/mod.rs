@@ -7,6 +7,8 @@
 //! content (a one-line paragraph in a story), a short block between bad ones is clutter (a
 //! teaser line in a "Recent Posts" list), and a heading is kept when good text follows it.
 
+pub mod listing;
+
 use regex::RegexSet;
 
 use crate::config::{CleanConfig, SelectConfig};
@@ -228,11 +230,11 @@ fn classify(b: &Block, clutter: &ClutterText, cfg: &SelectConfig) -> Class {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config::Config;
 
-    fn block(text: &str, link_chars: u32, kind: BlockKind) -> Block {
+    pub(crate) fn block(text: &str, link_chars: u32, kind: BlockKind) -> Block {
         let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
         Block {
             kind,

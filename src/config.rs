@@ -70,6 +70,7 @@ pub struct CleanConfig {
     pub positive_hints: Vec<String>,
     pub negative_hints: Vec<String>,
     pub boilerplate_lines: Vec<String>,
+    pub clutter_section_headings: Vec<String>,
     pub date_line_max_words: u32,
     pub date_patterns: Vec<String>,
 }

@@ -47,6 +47,7 @@ use clean::Patterns;
 use parse::dom::Dom;
 use score::Block;
 use select::listing;
+use select::paragraphs::{self, Paragraphs};
 
 /// What the caller knows about a page besides its bytes.
 #[derive(Clone, Debug, Default)]
@@ -78,6 +79,7 @@ pub struct Extractor {
     config: Config,
     patterns: Patterns,
     clutter_text: select::ClutterText,
+    paragraphs: Paragraphs,
     style: Style,
 }
 
@@ -86,6 +88,7 @@ impl Extractor {
         Ok(Extractor {
             patterns: Patterns::new(&config.clean),
             clutter_text: select::ClutterText::new(&config.clean)?,
+            paragraphs: Paragraphs::new(&config.clean)?,
             config,
             style: Style::Text,
         })
@@ -115,18 +118,33 @@ impl Extractor {
         Ok(result)
     }
 
+    /// Cleans text that was scraped already (no markup left): keeps the paragraphs of the
+    /// main content and drops the clutter that survived flattening. Never panics.
+    pub fn extract_text(&self, text: &str) -> Result<Extraction, Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let blocks = paragraphs::text_blocks(text);
+            let refs: Vec<&Block> = blocks.iter().collect();
+            let select_cfg = self.config.select.for_mode(self.config.extract.mode);
+            let keep = self
+                .paragraphs
+                .keep_text(&refs, &self.clutter_text, select_cfg);
+            let kept: Vec<&Block> = refs
+                .into_iter()
+                .zip(keep)
+                .filter_map(|(b, k)| k.then_some(b))
+                .collect();
+            Extraction {
+                text: render::render(&kept, Style::Text),
+                ..Extraction::default()
+            }
+        }))
+        .map_err(panic_error)
+    }
+
     /// Extracts the main content of a page that is already text; `url` is its address, if known.
     pub fn extract_str(&self, html: &str, url: Option<&str>) -> Result<Extraction, Error> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(html, url))).map_err(
-            |p| {
-                let msg = p
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| p.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                Error::Panic(msg)
-            },
-        )
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(html, url)))
+            .map_err(panic_error)
     }
 
     fn run(&self, html: &str, url: Option<&str>) -> Extraction {
@@ -175,7 +193,11 @@ impl Extractor {
             .zip(keep)
             .filter_map(|(b, k)| k.then_some(b))
             .collect();
-        if listing::is_listing(&kept, blocks, select_cfg) {
+        if !listing::is_listing(&kept, blocks, select_cfg) {
+            // Last pass over an article: the clutter that only the words give away. (On a
+            // listing, "Most read" and "More from" sections are items of the list.)
+            self.paragraphs.cut_clutter_sections(&mut kept, select_cfg);
+        } else {
             let all: Vec<&Block> = blocks.iter().collect();
             let keep = listing::keep_listing(&all, &self.clutter_text, select_cfg);
             kept = all
@@ -191,6 +213,16 @@ impl Extractor {
         }
         kept
     }
+}
+
+/// A caught panic as an error naming what it said.
+fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
+    let msg = p
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Error::Panic(msg)
 }
 
 fn is_link_light(blocks: &[Block], outside_links_share: f64) -> bool {

@@ -54,6 +54,29 @@ impl Block {
     }
 }
 
+/// Non-whitespace characters and sentence ends (". ", "! ", "? ", "; ", "。") in a text.
+pub fn text_stats(text: &str) -> (u32, u32) {
+    let mut chars = 0u32;
+    let mut sentence_ends = 0u32;
+    let mut prev_end = false;
+    for c in text.chars() {
+        if !c.is_whitespace() {
+            chars += 1;
+        }
+        if prev_end && c.is_whitespace() {
+            sentence_ends += 1;
+        }
+        prev_end = matches!(c, '.' | '!' | '?' | ';');
+        if matches!(c, '。' | '！' | '？') {
+            sentence_ends += 1;
+        }
+    }
+    if prev_end {
+        sentence_ends += 1;
+    }
+    (chars, sentence_ends)
+}
+
 /// What closing an open element must undo.
 #[derive(Clone, Copy)]
 enum Close {
@@ -458,24 +481,7 @@ impl Segmenter<'_> {
         } else {
             self.text.trim().to_string()
         };
-        let mut chars = 0u32;
-        let mut sentence_ends = 0u32;
-        let mut prev_end = false;
-        for c in text.chars() {
-            if !c.is_whitespace() {
-                chars += 1;
-            }
-            if prev_end && c.is_whitespace() {
-                sentence_ends += 1;
-            }
-            prev_end = matches!(c, '.' | '!' | '?' | ';');
-            if matches!(c, '。' | '！' | '？') {
-                sentence_ends += 1;
-            }
-        }
-        if prev_end {
-            sentence_ends += 1;
-        }
+        let (chars, sentence_ends) = text_stats(&text);
         self.blocks.push(Block {
             kind,
             node: self.owner,

@@ -13,7 +13,7 @@ pub mod blocks;
 use crate::clean::Cleaned;
 use crate::config::ScoreConfig;
 use crate::parse::dom::{Dom, NO_PARENT, Tag, flags};
-pub use blocks::{Block, BlockKind, segment};
+pub use blocks::{Block, BlockKind, segment, text_stats};
 
 /// A block's weight in the container score.
 pub fn block_weight(b: &Block, cfg: &ScoreConfig) -> f64 {

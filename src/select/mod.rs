@@ -8,6 +8,7 @@
 //! teaser line in a "Recent Posts" list), and a heading is kept when good text follows it.
 
 pub mod listing;
+pub mod paragraphs;
 
 use regex::RegexSet;
 

@@ -71,6 +71,7 @@ pub struct CleanConfig {
     pub negative_hints: Vec<String>,
     pub boilerplate_lines: Vec<String>,
     pub clutter_section_headings: Vec<String>,
+    pub comment_section_headings: Vec<String>,
     pub date_line_max_words: u32,
     pub date_patterns: Vec<String>,
 }

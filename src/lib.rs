@@ -118,6 +118,19 @@ impl Extractor {
         Ok(result)
     }
 
+    /// All the visible text of a page, with no cleaning at all: what a naive scraper returns.
+    pub fn visible_text(&self, bytes: &[u8], page: &PageInfo) -> Result<String, Error> {
+        let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let dom = parse::parse(&decoded.text, self.config.limits.max_nesting);
+            let visible = clean::visible_only(&dom);
+            let blocks = score::segment(&dom, &visible, false);
+            let all: Vec<&Block> = blocks.iter().collect();
+            render::render(&all, Style::Text)
+        }))
+        .map_err(panic_error)
+    }
+
     /// Cleans text that was scraped already (no markup left): keeps the paragraphs of the
     /// main content and drops the clutter that survived flattening. Never panics.
     pub fn extract_text(&self, text: &str) -> Result<Extraction, Error> {
@@ -193,7 +206,7 @@ impl Extractor {
             .zip(keep)
             .filter_map(|(b, k)| k.then_some(b))
             .collect();
-        if !listing::is_listing(&kept, blocks, select_cfg) {
+        if !listing::is_listing(kept.iter().copied(), blocks, select_cfg) {
             // Last pass over an article: the clutter that only the words give away. (On a
             // listing, "Most read" and "More from" sections are items of the list.)
             self.paragraphs.cut_clutter_sections(&mut kept, select_cfg);

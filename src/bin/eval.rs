@@ -3,6 +3,7 @@
 //!
 //!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --out /tmp/gleaner-wcxb.jsonl
 //!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --speed
+//!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --as-text text --out t.jsonl
 //!
 //! `--speed` reports pages/s and MB/s for html5ever's parse alone and for full extraction,
 //! single-threaded and on all cores, over the same decoded pages held in memory (so disk and
@@ -34,9 +35,19 @@ struct Args {
     /// Measure throughput instead of writing predictions.
     #[arg(long)]
     speed: bool,
+    /// Plain-text benchmark: what goes in is each page's whole visible text, not its HTML.
+    /// `floor` scores that text as it is; `text` cleans it with the plain-text classifier.
+    #[arg(long, value_enum)]
+    as_text: Option<AsText>,
     /// Timing repetitions for --speed (the best run is reported).
     #[arg(long, default_value_t = 3)]
     rounds: usize,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AsText {
+    Floor,
+    Text,
 }
 
 struct Page {
@@ -66,8 +77,16 @@ fn main() -> anyhow::Result<()> {
                 url: p.url.as_deref(),
                 charset: None,
             };
-            let (text, error) = match extractor.extract_bytes(&p.bytes, &info) {
-                Ok(x) => (x.text, None),
+            let result = match args.as_text {
+                None => extractor.extract_bytes(&p.bytes, &info).map(|x| x.text),
+                Some(AsText::Floor) => extractor.visible_text(&p.bytes, &info),
+                Some(AsText::Text) => extractor
+                    .visible_text(&p.bytes, &info)
+                    .and_then(|all| extractor.extract_text(&all))
+                    .map(|x| x.text),
+            };
+            let (text, error) = match result {
+                Ok(text) => (text, None),
                 Err(e) => (String::new(), Some(e.to_string())),
             };
             serde_json::json!({"id": p.id, "text": text, "error": error}).to_string()

@@ -28,23 +28,7 @@ pub struct Cleaned {
 /// whose comments are its content, from an article.
 pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str>) -> Cleaned {
     let n = dom.nodes.len();
-    let mut removed = vec![false; n];
-
-    // Pass 1: never-content subtrees.
-    let mut i = 0;
-    while i < n {
-        let node = &dom.nodes[i];
-        let never = matches!(
-            node.tag,
-            Tag::Head | Tag::Title | Tag::Meta | Tag::Script | Tag::Style | Tag::Dropped
-        );
-        if never {
-            removed[i] = true;
-            i = node.end as usize;
-        } else {
-            i += 1;
-        }
-    }
+    let mut removed = never_content(dom);
 
     // Pass 2: visible text and content markers per subtree.
     let (text_bytes, marks) = subtree_text(dom, &removed, cfg.article_mark_bytes);
@@ -131,6 +115,40 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str
 
 fn is_permalink_mark(dom: &Dom, i: usize) -> bool {
     matches!(dom.inner_text(i).trim(), "¶" | "#" | "§" | "🔗" | "†")
+}
+
+/// Pass 1: the subtrees that are never content (head, scripts, styles, dropped elements).
+fn never_content(dom: &Dom) -> Vec<bool> {
+    let n = dom.nodes.len();
+    let mut removed = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let node = &dom.nodes[i];
+        let never = matches!(
+            node.tag,
+            Tag::Head | Tag::Title | Tag::Meta | Tag::Script | Tag::Style | Tag::Dropped
+        );
+        if never {
+            removed[i] = true;
+            i = node.end as usize;
+        } else {
+            i += 1;
+        }
+    }
+
+    removed
+}
+
+/// Only pass 1: everything a reader of the page could see, clutter and all (the floor of the
+/// plain-text benchmark, and the input it builds for text mode).
+pub fn visible_only(dom: &Dom) -> Cleaned {
+    let removed = never_content(dom);
+    let (text_bytes, _) = subtree_text(dom, &removed, u32::MAX);
+    Cleaned {
+        hint: vec![0; removed.len()],
+        removed,
+        text_bytes,
+    }
 }
 
 /// Content markers a subtree can hold (bits of [`subtree_text`]'s second result).

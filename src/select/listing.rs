@@ -14,9 +14,13 @@ use super::{ClutterText, keep_blocks};
 
 /// True when what the article selection kept is too small a share of the page to be its
 /// content: `listing_below_share` of the page's block text (0 turns listings off).
-pub fn is_listing(kept: &[&Block], page: &[Block], cfg: &SelectConfig) -> bool {
-    let kept_chars: u64 = kept.iter().map(|b| b.chars as u64).sum();
-    let page_chars: u64 = page.iter().map(|b| b.chars as u64).sum();
+pub fn is_listing<'a>(
+    kept: impl IntoIterator<Item = &'a Block>,
+    page: impl IntoIterator<Item = &'a Block>,
+    cfg: &SelectConfig,
+) -> bool {
+    let kept_chars: u64 = kept.into_iter().map(|b| b.chars as u64).sum();
+    let page_chars: u64 = page.into_iter().map(|b| b.chars as u64).sum();
     (kept_chars as f64) < cfg.listing_below_share * page_chars as f64
 }
 
@@ -105,8 +109,8 @@ mod tests {
         let long = block(&"word ".repeat(200), 0, BlockKind::Paragraph);
         let short = block("a short line of text", 0, BlockKind::Paragraph);
         let page = [long.clone(), short.clone()];
-        assert!(is_listing(&[&short], &page, &cfg.select.balanced));
-        assert!(!is_listing(&[&long], &page, &cfg.select.balanced));
-        assert!(!is_listing(&[&short], &page, &cfg.select.precision));
+        assert!(is_listing([&short], &page, &cfg.select.balanced));
+        assert!(!is_listing([&long], &page, &cfg.select.balanced));
+        assert!(!is_listing([&short], &page, &cfg.select.precision));
     }
 }

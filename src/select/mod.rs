@@ -9,6 +9,7 @@
 
 pub mod listing;
 pub mod paragraphs;
+pub mod stopwords;
 
 use regex::RegexSet;
 
@@ -66,7 +67,25 @@ enum Class {
 
 /// Classifies `blocks` (the candidates, in reading order) and returns which to keep.
 pub fn keep_blocks(blocks: &[&Block], clutter: &ClutterText, cfg: &SelectConfig) -> Vec<bool> {
-    let first: Vec<Class> = blocks.iter().map(|b| classify(b, clutter, cfg)).collect();
+    keep_blocks_judged(blocks, clutter, cfg, |_| false)
+}
+
+/// [`keep_blocks`], with a caller's verdict: blocks for which `not_prose(i)` holds are bad
+/// unless short (the plain-text classifier passes its stop-word and repetition tests here).
+pub fn keep_blocks_judged(
+    blocks: &[&Block],
+    clutter: &ClutterText,
+    cfg: &SelectConfig,
+    not_prose: impl Fn(usize) -> bool,
+) -> Vec<bool> {
+    let first: Vec<Class> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| match classify(b, clutter, cfg) {
+            Class::Good | Class::NearGood if not_prose(i) => Class::Bad,
+            c => c,
+        })
+        .collect();
     let is_heading = |i: usize| matches!(blocks[i].kind, BlockKind::Heading(_));
     let edge = if cfg.edges_are_bad {
         Some(Class::Bad)

@@ -7,45 +7,79 @@
 //! markup did not give away: a "Related articles" section inside the article's own
 //! container, a lone timestamp, a cookie sentence.
 
+use std::collections::HashMap;
+
 use regex::RegexSet;
 
 use crate::config::{CleanConfig, SelectConfig};
 use crate::error::Error;
 use crate::score::{Block, BlockKind, text_stats};
 
-use super::{ClutterText, keep_blocks};
+use super::stopwords::{self, StopWords};
+use super::{ClutterText, keep_blocks_judged, listing};
+
+/// "12 thoughts on “A headline of some length”": comment headings quote the title.
+const COMMENT_HEADING_MAX_CHARS: u32 = 160;
+
+/// Lines at least this long, run on into the next, are one paragraph wrapped at a margin.
+const WRAPPED_LINE_MIN_CHARS: usize = 50;
 
 /// Longest line (in words) that can stand as a headline in plain text.
 const HEADLINE_MAX_WORDS: usize = 20;
 
+/// jusText's "low" stop-word density: a paragraph of at least `STOP_WORDS_MIN_WORDS` words
+/// below it is not prose (a menu, a list of names). jusText's 0.30 is for its own longer
+/// lists; NLTK's lists are shorter. Measured on the wcxb-dev text benchmark.
+const STOP_WORDS_LOW: f64 = 0.05;
+const STOP_WORDS_MIN_WORDS: usize = 15;
+
 pub struct Paragraphs {
+    stop_words: StopWords,
     /// Headings that open a section of clutter: "Recent Posts", "Ähnliche Beiträge".
     section_starts: RegexSet,
+    /// Headings that open a comment section ("12 Comments", "Leave a Reply").
+    comment_starts: RegexSet,
     section_heading_max_chars: u32,
 }
 
 impl Paragraphs {
     pub fn new(cfg: &CleanConfig) -> Result<Paragraphs, Error> {
-        let section_starts = RegexSet::new(
-            cfg.clutter_section_headings
-                .iter()
-                .map(|p| format!("(?i)^{p}\\W*$")),
-        )
-        .map_err(|e| Error::Config {
-            source_name: "clean.clutter_section_headings".into(),
-            message: e.to_string(),
-        })?;
+        let compile = |name: &str, patterns: &[String]| {
+            RegexSet::new(patterns.iter().map(|p| format!("(?i)^{p}\\W*$"))).map_err(|e| {
+                Error::Config {
+                    source_name: format!("clean.{name}"),
+                    message: e.to_string(),
+                }
+            })
+        };
+        let comments = &cfg.comment_section_headings;
+        let all: Vec<String> = cfg
+            .clutter_section_headings
+            .iter()
+            .chain(comments)
+            .cloned()
+            .collect();
         Ok(Paragraphs {
-            section_starts,
+            stop_words: StopWords::new(),
+            section_starts: compile("clutter_section_headings", &all)?,
+            comment_starts: compile("comment_section_headings", comments)?,
             section_heading_max_chars: 60,
         })
     }
 
     fn opens_clutter_section(&self, b: &Block) -> bool {
-        // A list item is an entry, never a section's heading.
-        matches!(b.kind, BlockKind::Heading(_) | BlockKind::Paragraph)
-            && b.chars <= self.section_heading_max_chars
+        Self::is_section_heading(b, self.section_heading_max_chars)
             && self.section_starts.is_match(b.text.trim())
+    }
+
+    fn opens_comments(&self, b: &Block) -> bool {
+        Self::is_section_heading(b, COMMENT_HEADING_MAX_CHARS)
+            && self.comment_starts.is_match(b.text.trim())
+    }
+
+    /// A list item is an entry, never a section's heading.
+    fn is_section_heading(b: &Block, max_chars: u32) -> bool {
+        matches!(b.kind, BlockKind::Heading(_) | BlockKind::Paragraph) && b.chars <= max_chars
     }
 
     /// Last pass after HTML extraction: drops clutter sections (a "Related articles" heading
@@ -80,11 +114,39 @@ impl Paragraphs {
     ) -> Vec<bool> {
         // Flattened text has no container around the story: its edges are where the clutter
         // sits (site name, "Recent Posts"), so they count as bad, as in jusText.
+        // A headline stands right above its text: in flattened text a short line further
+        // off is a menu entry or a teaser title.
         let text_cfg = SelectConfig {
             edges_are_bad: true,
+            max_heading_distance: 0,
             ..cfg.clone()
         };
-        let mut keep = keep_blocks(blocks, clutter, &text_cfg);
+        let sample: String = blocks
+            .iter()
+            .take(200)
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let page_stop_words = self.stop_words.for_text(&sample);
+        // The same paragraph twice in one text is a template's (a form's help line, a menu
+        // printed at top and bottom), not the author's.
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        for b in blocks {
+            *seen.entry(b.text.as_str()).or_default() += 1;
+        }
+        let not_prose = |i: usize| {
+            let text = blocks[i].text.as_str();
+            if seen[text] > 1 {
+                return true;
+            }
+            if (blocks[i].words as usize) < STOP_WORDS_MIN_WORDS {
+                return false;
+            }
+            // A paragraph in another language than the page's is judged by its own list.
+            let list = self.stop_words.for_paragraph(text).or(page_stop_words);
+            list.is_some_and(|list| stopwords::density(list, text).0 < STOP_WORDS_LOW)
+        };
+        let mut keep = keep_blocks_judged(blocks, clutter, &text_cfg, not_prose);
         for (i, b) in blocks.iter().enumerate() {
             // A teaser's first line, cut off by the site with an ellipsis.
             if is_truncated(b) {
@@ -92,6 +154,23 @@ impl Paragraphs {
             }
         }
         self.mark_clutter_sections(blocks, &mut keep, cfg);
+        // A comment thread, once the story has been told, runs to the end of the text.
+        let story_told = |i: usize| keep[..i].iter().any(|&k| k);
+        if let Some(start) =
+            (0..blocks.len()).find(|&i| self.opens_comments(blocks[i]) && story_told(i))
+        {
+            keep[start..].fill(false);
+        }
+        // Too little left to be a story: the text is a list (a catalogue, a link list), and
+        // the list is its content, as on HTML pages (see `listing`).
+        let kept = blocks
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(b, _)| *b);
+        if listing::is_listing(kept, blocks.iter().copied(), cfg) {
+            return listing::keep_listing(blocks, clutter, cfg);
+        }
         keep
     }
 }
@@ -110,29 +189,54 @@ fn is_truncated(b: &Block) -> bool {
     t.ends_with('…') || t.ends_with("...") || t.ends_with("[…]")
 }
 
-/// Cuts plain text into paragraph blocks: blank lines separate paragraphs (or, in text with
-/// no blank lines at all, each line is one). A short line without closing punctuation that
-/// stands alone is taken for a heading, so that it is kept only when text follows it.
+/// Cuts plain text into paragraph blocks. Blank lines separate paragraphs; inside one, the
+/// lines stay joined only when they look hard-wrapped (long lines running on without closing
+/// punctuation), and otherwise each line is a block of its own (a flattened list or menu,
+/// or text with one paragraph per line as in WET files). A short line without closing
+/// punctuation is taken for a heading, so that it is kept only when text follows it.
 pub fn text_blocks(text: &str) -> Vec<Block> {
-    let has_blank_lines = text.lines().any(|l| l.trim().is_empty())
-        && text.lines().filter(|l| !l.trim().is_empty()).count() > 1;
-    let paragraphs: Vec<String> = if has_blank_lines {
-        text.split("\n\n")
-            .flat_map(|p| p.split("\r\n\r\n"))
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|p| !p.is_empty())
-            .collect()
-    } else {
-        text.lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|l| !l.is_empty())
-            .collect()
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut lines: Vec<&str> = Vec::new();
+    let flush = |lines: &mut Vec<&str>, out: &mut Vec<String>| {
+        if lines.is_empty() {
+            return;
+        }
+        let hard_wrapped = lines.len() > 1
+            && lines[..lines.len() - 1]
+                .iter()
+                .all(|l| l.chars().count() >= WRAPPED_LINE_MIN_CHARS);
+        if hard_wrapped {
+            out.push(
+                lines
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        } else {
+            out.extend(
+                lines
+                    .iter()
+                    .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")),
+            );
+        }
+        lines.clear();
     };
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            flush(&mut lines, &mut paragraphs);
+        } else {
+            lines.push(line.trim());
+        }
+    }
+    flush(&mut lines, &mut paragraphs);
     paragraphs
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
-            let (chars, sentence_ends) = text_stats(&text);
+            let (chars, _) = text_stats(&text);
+            // A list's "16. " or "- " is a marker, not the end of a sentence.
+            let (_, sentence_ends) = text_stats(without_list_marker(&text));
             let words = text.split_whitespace().count();
             let kind = if sentence_ends == 0
                 && words <= HEADLINE_MAX_WORDS
@@ -155,6 +259,19 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
             }
         })
         .collect()
+}
+
+/// `text` without a leading list marker ("16. ", "3) ", "- ", "• ").
+fn without_list_marker(text: &str) -> &str {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &text[digits..];
+    if digits > 0 && (rest.starts_with(". ") || rest.starts_with(") ")) {
+        return &rest[2..];
+    }
+    text.strip_prefix("- ")
+        .or_else(|| text.strip_prefix("• "))
+        .or_else(|| text.strip_prefix("* "))
+        .unwrap_or(text)
 }
 
 #[cfg(test)]

@@ -116,6 +116,9 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
         };
         urls.extend(read.map_err(|e| anyhow::anyhow!("{list}: cannot read the URL list: {e}"))?);
     }
+    if args.warc.is_some() && urls.is_empty() {
+        anyhow::bail!("--warc archives fetched pages, but no URL was given");
+    }
     if args.url.is_some() && !urls.is_empty() {
         anyhow::bail!("--url sets the URL of a local input; fetched pages know their own");
     }

@@ -108,7 +108,9 @@ pub async fn read_body(
         requested_at,
     } = sent;
     let url = response.url().clone();
-    let mut body = Vec::new();
+    // Content-Length is only a hint (bodies are content-decoded), but it saves regrowing.
+    let hint = response.content_length().unwrap_or(0).min(cap as u64) as usize;
+    let mut body = Vec::with_capacity(hint);
     let mut body_cut = false;
     while let Some(chunk) = response
         .chunk()
@@ -173,28 +175,34 @@ fn classify(error: &reqwest::Error, url: &Url, settings: &Settings) -> FetchErro
             detail: innermost,
         };
     }
-    match io_kind {
-        Some(ErrorKind::ConnectionRefused) => return FetchError::Refused(host),
-        Some(
-            ErrorKind::ConnectionReset
-            | ErrorKind::ConnectionAborted
-            | ErrorKind::BrokenPipe
-            | ErrorKind::UnexpectedEof,
-        ) => {
-            return FetchError::Broken {
-                host,
-                detail: innermost,
-            };
-        }
-        _ => {}
+    if io_kind == Some(ErrorKind::ConnectionRefused) {
+        return FetchError::Refused(host);
     }
-    // rustls failures reach us as io::Error(InvalidData) from the TLS stream, or as
-    // certificate / handshake messages.
+    // rustls failures reach us as io::Error(InvalidData) from the TLS stream, as certificate
+    // or handshake messages, or as the peer hanging up mid-handshake (an https URL on a
+    // server that does not speak TLS).
     let tls_words = ["tls", "certificate", "handshake", "corrupt message"];
+    let tls_kinds = [ErrorKind::InvalidData, ErrorKind::UnexpectedEof];
     if error.is_connect()
-        && (io_kind == Some(ErrorKind::InvalidData) || tls_words.iter().any(|w| lower.contains(w)))
+        && url.scheme() == "https"
+        && (io_kind.is_some_and(|k| tls_kinds.contains(&k))
+            || tls_words.iter().any(|w| lower.contains(w)))
     {
         return FetchError::Tls {
+            host,
+            detail: innermost,
+        };
+    }
+    if matches!(
+        io_kind,
+        Some(
+            ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::UnexpectedEof
+        )
+    ) {
+        return FetchError::Broken {
             host,
             detail: innermost,
         };

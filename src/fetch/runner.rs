@@ -39,7 +39,7 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(RunError::Runtime)?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let warc = match &options.warc {
             Some(path) => Some(WarcWriter::create(path).map_err(|error| RunError::Warc {
                 path: path.clone(),
@@ -71,7 +71,11 @@ pub fn run(
             }
         }
         Ok(summary)
-    })
+    });
+    // Abandoned work (a DNS lookup on a blocking thread after a second Ctrl-C) must not hold
+    // the process: let it finish or die in the background.
+    runtime.shutdown_background();
+    result
 }
 
 async fn drive(
@@ -222,6 +226,7 @@ struct Progress {
     bar: ProgressBar,
     failed: usize,
     in_flight: usize,
+    started: std::time::Instant,
 }
 
 impl Progress {
@@ -230,7 +235,7 @@ impl Progress {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:30}] {pos}/{len} done, {msg}, {per_sec}",
+                "{elapsed_precise} [{bar:30}] {pos}/{len} done, {msg}",
             )
             .expect("the template is valid")
             .progress_chars("=> ");
@@ -243,6 +248,7 @@ impl Progress {
             bar,
             failed: 0,
             in_flight: 0,
+            started: std::time::Instant::now(),
         }
     }
 
@@ -266,9 +272,15 @@ impl Progress {
     }
 
     fn redraw(&self) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         self.bar.set_message(format!(
-            "{} failed, {} in flight",
-            self.failed, self.in_flight
+            "{} failed, {} in flight, {:.1} pages/s",
+            self.failed,
+            self.in_flight,
+            self.bar.position() as f64 / secs
         ));
     }
 }

@@ -137,7 +137,14 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     let stdout = std::io::stdout();
     // Anything but exactly one input is a list (an empty directory gives `[]` in JSON).
     let many = sources.len() + urls.len() != 1;
-    let mut writer = Writer::new(BufWriter::new(stdout.lock()), args.format, many);
+    // Fetched pages stream out as they finish (stdout itself is line-buffered); local files
+    // are written in big buffered chunks.
+    let out: Box<dyn std::io::Write> = if urls.is_empty() {
+        Box::new(BufWriter::new(stdout.lock()))
+    } else {
+        Box::new(stdout.lock())
+    };
+    let mut writer = Writer::new(out, args.format, many);
     let mut all_ok = true;
     // Extract in parallel a chunk at a time, writing each chunk in input order.
     for chunk in sources.chunks(64) {

@@ -988,27 +988,20 @@ fn ctrl_c_stops_the_run_and_flushes_a_record_for_every_url() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the first page is being served, then press Ctrl-C.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while server.hits("/s/0").is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the first page was never requested"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    // Records stream out as pages finish: the first arrives while the run goes on. Then
+    // press Ctrl-C.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("/s/0"), "{first}");
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
-    assert!(kill.success());
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut stdout)
-        .unwrap();
+    assert!(kill.success(), "the run was still going");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let stdout = first + &rest;
     let status = child.wait().unwrap();
     std::fs::remove_file(&config).unwrap();
     let lines: Vec<serde_json::Value> = stdout
@@ -1026,7 +1019,7 @@ fn ctrl_c_stops_the_run_and_flushes_a_record_for_every_url() {
                 .is_some_and(|e| e.contains("interrupted"))
         })
         .count();
-    assert!(interrupted >= 4, "{stdout}");
+    assert!(interrupted >= 3, "{stdout}");
     assert!(server.hits("/s/5").is_empty());
     assert_eq!(status.code(), Some(1));
 }
@@ -1073,43 +1066,69 @@ fn bench_fetch_and_extract_1000_pages() {
     });
     let urls: Vec<String> = (0..n).map(|i| server.url(&format!("/p/{i}"))).collect();
 
+    // Best of three rounds of each, interleaved, so that load from other work on the machine
+    // hits both alike.
     let extractor = Extractor::new(Config::default()).unwrap();
-    let start = Instant::now();
-    use rayon::prelude::*;
-    let texts: usize = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let page = &pages[i % pages.len()];
-            extractor
-                .extract_bytes(page, &PageInfo::default())
-                .map_or(0, |x| x.text.len())
-        })
-        .sum();
-    let extract_secs = start.elapsed().as_secs_f64();
+    let (mut extract_secs, mut fetch_secs) = (f64::MAX, f64::MAX);
+    let (mut extract_cpu, mut fetch_cpu) = (f64::MAX, f64::MAX);
+    let (mut texts, mut fetched_texts) = (0, 0);
+    for _ in 0..3 {
+        let (start, cpu) = (Instant::now(), cpu_secs());
+        use rayon::prelude::*;
+        texts = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let page = &pages[i % pages.len()];
+                extractor
+                    .extract_bytes(page, &PageInfo::default())
+                    .map_or(0, |x| x.text.len())
+            })
+            .sum();
+        extract_secs = extract_secs.min(start.elapsed().as_secs_f64());
+        extract_cpu = extract_cpu.min(cpu_secs() - cpu);
 
-    let start = Instant::now();
-    let records = run(&urls, "concurrency = 32\nper_host_concurrency = 32");
-    let fetch_secs = start.elapsed().as_secs_f64();
-    let failed = records.iter().filter(|r| r.error.is_some()).count();
-    let fetched_texts: usize = records.iter().map(|r| r.text.len()).sum();
-
+        let (start, cpu) = (Instant::now(), cpu_secs());
+        let records = run(&urls, "concurrency = 32\nper_host_concurrency = 32");
+        fetch_secs = fetch_secs.min(start.elapsed().as_secs_f64());
+        fetch_cpu = fetch_cpu.min(cpu_secs() - cpu);
+        assert_eq!(records.len(), n);
+        assert!(records.iter().all(|r| r.error.is_none()), "no page failed");
+        fetched_texts = records.iter().map(|r| r.text.len()).sum();
+    }
     println!(
-        "{n} pages ({} distinct, {:.1} MB) from {dir}",
+        "{n} pages ({} distinct, {:.1} MB) from {dir}, best of 3",
         pages.len(),
         bytes as f64 / 1e6
     );
     println!(
-        "extraction only:   {extract_secs:.2} s, {:.0} pages/s",
+        "extraction only:   {extract_secs:.2} s, {:.0} pages/s; {extract_cpu:.2} CPU s",
         n as f64 / extract_secs
     );
     println!(
-        "fetch + extract:   {fetch_secs:.2} s, {:.0} pages/s ({failed} failed)",
+        "fetch + extract:   {fetch_secs:.2} s, {:.0} pages/s; {fetch_cpu:.2} CPU s (server included)",
         n as f64 / fetch_secs
     );
-    assert_eq!(records.len(), n);
-    assert_eq!(failed, 0);
     assert_eq!(
         fetched_texts, texts,
         "the same text fetched as extracted from memory"
     );
+}
+
+/// CPU time (user + system) this process has used so far, from /proc (Linux); 0 elsewhere.
+/// Unlike wall time it does not depend on what else the machine is running.
+fn cpu_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime and stime are the
+    // 12th and 13th, in clock ticks (100 per second on Linux).
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }

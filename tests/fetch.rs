@@ -970,6 +970,34 @@ fn the_command_line_takes_urls_and_url_lists() {
 }
 
 #[test]
+fn the_url_list_can_come_from_stdin() {
+    let server = Server::start(|seen, _| {
+        no_robots(seen).unwrap_or_else(|| Reply::html(article("Piped", &sentence(8))))
+    });
+    let config = temp_file("config.toml", FAST);
+    let mut child = Command::new(BIN)
+        .args(["extract", "--format", "jsonl", "--urls", "-", "--config"])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let list = format!("{}\n# done\n", server.url("/piped"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(list.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    std::fs::remove_file(&config).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["id"], server.url("/piped"));
+    assert!(line["text"].as_str().unwrap().contains("Page number 8"));
+}
+
+#[test]
 fn ctrl_c_stops_the_run_and_flushes_a_record_for_every_url() {
     // One host, one page at a time, each taking a second: the run would take six seconds.
     let server = Server::start(|seen, _| {

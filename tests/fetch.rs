@@ -94,9 +94,11 @@ impl Server {
         let server_log = log.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                // One request per connection: the connection's arrival is the request's.
+                let at = Instant::now();
                 let log = server_log.clone();
                 let handler = handler.clone();
-                std::thread::spawn(move || serve(stream, &log, &*handler));
+                std::thread::spawn(move || serve(stream, at, &log, &*handler));
             }
         });
         Server { port, log }
@@ -120,7 +122,7 @@ impl Server {
     }
 }
 
-fn serve(mut stream: TcpStream, log: &Mutex<Vec<Seen>>, handler: &Handler) {
+fn serve(mut stream: TcpStream, at: Instant, log: &Mutex<Vec<Seen>>, handler: &Handler) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     // A TLS ClientHello (first byte 0x16) gets a plain-HTTP answer, as from any HTTP server.
     let mut first = [0u8; 1];
@@ -151,11 +153,7 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<Seen>>, handler: &Handler) {
             }
         }
     }
-    let seen = Seen {
-        path,
-        headers,
-        at: Instant::now(),
-    };
+    let seen = Seen { path, headers, at };
     let earlier = {
         let mut log = log.lock().unwrap();
         let earlier = log.iter().filter(|s| s.path == seen.path).count();

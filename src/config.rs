@@ -16,6 +16,7 @@ pub struct Config {
     pub clean: CleanConfig,
     pub score: ScoreConfig,
     pub select: SelectModes,
+    pub fetch: FetchConfig,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -112,6 +113,46 @@ pub struct SelectConfig {
     pub listing_below_share: f64,
 }
 
+/// Fetching URLs: politeness, retries and limits (see `[fetch]` in config.toml).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FetchConfig {
+    pub user_agent: String,
+    pub concurrency: usize,
+    pub per_host_concurrency: usize,
+    pub per_host_delay_secs: f64,
+    pub max_crawl_delay_secs: f64,
+    pub obey_robots: bool,
+    pub max_robots_bytes: usize,
+    pub tries: u32,
+    pub backoff_base_secs: f64,
+    pub backoff_max_secs: f64,
+    pub max_retry_after_secs: f64,
+    pub connect_timeout_secs: f64,
+    pub timeout_secs: f64,
+    pub max_body_bytes: usize,
+    pub max_redirects: usize,
+    pub content_types: Vec<String>,
+}
+
+impl FetchConfig {
+    /// The User-Agent header, with `{version}` replaced by this build's version.
+    pub fn user_agent(&self) -> String {
+        self.user_agent
+            .replace("{version}", env!("CARGO_PKG_VERSION"))
+    }
+
+    /// The name robots.txt groups are matched against: the user agent's first word, up to
+    /// its '/' (RFC 9309 matches the product token, not the whole header).
+    pub fn robots_agent(&self) -> String {
+        let ua = self.user_agent();
+        ua.split(|c: char| c == '/' || c.is_whitespace())
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
 impl SelectModes {
     pub fn for_mode(&self, mode: Mode) -> &SelectConfig {
         match mode {
@@ -181,6 +222,17 @@ mod tests {
         let c = Config::from_toml("test", "[extract]\nmode = \"recall\"").unwrap();
         assert_eq!(c.extract.mode, Mode::Recall);
         assert!(c.extract.drop_title_heading);
+    }
+
+    #[test]
+    fn default_user_agent_names_gleaner_and_its_version() {
+        let fetch = Config::default().fetch;
+        let ua = fetch.user_agent();
+        assert!(
+            ua.starts_with(&format!("gleaner/{}", env!("CARGO_PKG_VERSION"))),
+            "{ua}"
+        );
+        assert_eq!(fetch.robots_agent(), "gleaner");
     }
 
     #[test]

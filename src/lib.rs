@@ -31,6 +31,7 @@ pub mod clean;
 pub mod config;
 pub mod decode;
 pub mod error;
+pub mod fetch;
 pub mod input;
 pub mod metadata;
 pub mod output;

@@ -2,6 +2,7 @@
 
 use std::io::{BufWriter, IsTerminal};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
@@ -29,9 +30,25 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ExtractArgs {
-    /// Files (.html, .htm, .xhtml, any of them .gz), directories (walked recursively), or - for stdin.
-    #[arg(required = true)]
+    /// Files (.html, .htm, .xhtml, any of them .gz), directories (walked recursively), - for
+    /// stdin, or http(s) URLs to fetch.
+    #[arg(required_unless_present = "urls")]
     inputs: Vec<String>,
+    /// Fetch the URLs listed in FILE (or - for stdin), one per line; blank lines and # comments skipped.
+    #[arg(long, value_name = "FILE")]
+    urls: Option<String>,
+    /// Pages fetched at once over all hosts (overrides config.toml's fetch.concurrency).
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Fetch pages that robots.txt disallows for us.
+    #[arg(long)]
+    ignore_robots: bool,
+    /// Print fetched pages in input order instead of as they finish.
+    #[arg(long)]
+    keep_order: bool,
+    /// Also archive every fetched request and response to FILE.warc.gz (WARC/1.1).
+    #[arg(long, value_name = "FILE")]
+    warc: Option<std::path::PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -72,13 +89,40 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     if let Some(mode) = args.mode {
         config.extract.mode = mode;
     }
+    if let Some(n) = args.concurrency {
+        config.fetch.concurrency = n;
+    }
+    config.fetch.obey_robots &= !args.ignore_robots;
     let style = if args.format == Format::Markdown {
         Style::Markdown
     } else {
         Style::Text
     };
-    let extractor = Extractor::new(config)?.with_style(style);
-    let sources = input::expand(&args.inputs);
+    let extractor = Arc::new(Extractor::new(config)?.with_style(style));
+    let (mut urls, locals): (Vec<String>, Vec<String>) = args
+        .inputs
+        .iter()
+        .cloned()
+        .partition(|i| gleaner::fetch::is_url(i));
+    if let Some(list) = &args.urls {
+        if list == "-" && locals.iter().any(|i| i == "-") {
+            anyhow::bail!("stdin cannot be both a page (-) and the URL list (--urls -)");
+        }
+        let read = if list == "-" {
+            gleaner::fetch::read_url_list(std::io::stdin().lock())
+        } else {
+            std::fs::File::open(list)
+                .and_then(|f| gleaner::fetch::read_url_list(std::io::BufReader::new(f)))
+        };
+        urls.extend(read.map_err(|e| anyhow::anyhow!("{list}: cannot read the URL list: {e}"))?);
+    }
+    if args.warc.is_some() && urls.is_empty() {
+        anyhow::bail!("--warc archives fetched pages, but no URL was given");
+    }
+    if args.url.is_some() && !urls.is_empty() {
+        anyhow::bail!("--url sets the URL of a local input; fetched pages know their own");
+    }
+    let sources = input::expand(&locals);
     if args.url.is_some() && sources.len() > 1 {
         anyhow::bail!(
             "--url sets the URL of a single input, but {} inputs were given",
@@ -92,8 +136,15 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     }
     let stdout = std::io::stdout();
     // Anything but exactly one input is a list (an empty directory gives `[]` in JSON).
-    let many = sources.len() != 1;
-    let mut writer = Writer::new(BufWriter::new(stdout.lock()), args.format, many);
+    let many = sources.len() + urls.len() != 1;
+    // Fetched pages stream out as they finish (stdout itself is line-buffered); local files
+    // are written in big buffered chunks.
+    let out: Box<dyn std::io::Write> = if urls.is_empty() {
+        Box::new(BufWriter::new(stdout.lock()))
+    } else {
+        Box::new(stdout.lock())
+    };
+    let mut writer = Writer::new(out, args.format, many);
     let mut all_ok = true;
     // Extract in parallel a chunk at a time, writing each chunk in input order.
     for chunk in sources.chunks(64) {
@@ -104,6 +155,22 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
         for r in &records {
             all_ok &= r.error.is_none();
             writer.write(r)?;
+        }
+    }
+    if !urls.is_empty() {
+        let options = gleaner::fetch::RunOptions {
+            keep_order: args.keep_order,
+            warc: args.warc.clone(),
+            progress: true,
+            handle_ctrl_c: true,
+        };
+        let summary = gleaner::fetch::run(urls, extractor, &options, |r| {
+            all_ok &= r.error.is_none();
+            writer.write(&r)
+        })?;
+        if let Some(e) = summary.warc_error {
+            writer.finish()?;
+            anyhow::bail!("cannot write the WARC archive {e}");
         }
     }
     writer.finish()?;

@@ -26,6 +26,10 @@ pub struct Record {
     pub canonical_url: Option<String>,
     pub encoding: Option<&'static str>,
     pub truncated: bool,
+    /// The final HTTP status, for a fetched URL (None for local inputs).
+    pub status: Option<u16>,
+    /// When the final response arrived (RFC 3339, UTC), for a fetched URL.
+    pub fetched_at: Option<String>,
     pub error: Option<String>,
 }
 
@@ -46,6 +50,8 @@ impl Record {
             canonical_url: None,
             encoding: None,
             truncated: false,
+            status: None,
+            fetched_at: None,
             error: None,
         };
         match result {

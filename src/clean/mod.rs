@@ -76,7 +76,11 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str
         let guards = node.tag != Tag::Nav && node.flags & flags::HIDDEN == 0;
         let holds_mark = guards && marks[i] != 0;
         let holds_declared_mark = guards && marks[i] & mark::DECLARED != 0;
-        let spared = holds_mark || text_bytes[i] as f64 > cfg.max_removed_share * page_text;
+        // The page's footer is never its content, however much it holds (a privacy policy in
+        // a dialog, a sitemap): only a content marker inside can spare it.
+        let spared = holds_mark
+            || (node.tag != Tag::Footer
+                && text_bytes[i] as f64 > cfg.max_removed_share * page_text);
         match clutter {
             Some(Clutter::Always) if !spared => {
                 removed[i] = true;

@@ -187,8 +187,8 @@ impl Extractor {
     ) -> Vec<&'b Block> {
         let cfg = &self.config;
         let select_cfg = cfg.select.for_mode(cfg.extract.mode);
-        let candidates: Vec<&Block> = match score::best_container(dom, cleaned, blocks, &cfg.score)
-        {
+        let container = score::best_container(dom, cleaned, blocks, &cfg.score);
+        let candidates: Vec<&Block> = match container {
             Some(c) => {
                 let end = dom.nodes[c].end;
                 blocks
@@ -212,7 +212,15 @@ impl Extractor {
             // listing, "Most read" and "More from" sections are items of the list.)
             self.paragraphs.cut_clutter_sections(&mut kept, select_cfg);
         } else {
-            let all: Vec<&Block> = blocks.iter().collect();
+            // The list is looked for in the page's declared main region when it has one
+            // (`<main>`, `role=main`), else on the whole page.
+            let region = container
+                .and_then(|c| dom.declared_main(c))
+                .map(|m| (m, dom.nodes[m].end as usize));
+            let all: Vec<&Block> = blocks
+                .iter()
+                .filter(|b| region.is_none_or(|(m, end)| (m..end).contains(&(b.node as usize))))
+                .collect();
             let keep = listing::keep_listing(&all, &self.clutter_text, select_cfg);
             kept = all
                 .into_iter()

@@ -337,6 +337,19 @@ impl Dom {
         }
     }
 
+    /// The `<main>` (or `role=main`/`itemprop=articleBody` element) that is `i` or holds it.
+    pub fn declared_main(&self, i: usize) -> Option<usize> {
+        let mut at = i as u32;
+        while at != NO_PARENT {
+            let node = &self.nodes[at as usize];
+            if node.tag == Tag::Main || node.flags & flags::CONTENT_MARK != 0 {
+                return Some(at as usize);
+            }
+            at = node.parent;
+        }
+        None
+    }
+
     /// A text node's text.
     pub fn text(&self, i: usize) -> &str {
         let (a, b) = self.nodes[i].text;

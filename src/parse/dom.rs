@@ -391,6 +391,34 @@ impl Dom {
 /// Appends class/id words as lower-case tokens, splitting on `-`, `_`, spaces and camelCase
 /// boundaries, so "relatedPosts" and "related-posts" both give "related posts".
 fn push_tokens(out: &mut String, value: &str) {
+    for class in value.split_ascii_whitespace() {
+        push_class_tokens(out, without_module_hash(class));
+    }
+}
+
+/// CSS modules name classes `file_local__hash` ("mdx-table_root__adKqa"): the hash is
+/// noise, and its pieces can spell a pattern word ("ad"). A suffix after the last "__" of at
+/// most 8 characters with a digit or an upper-case letter is taken for a hash (BEM elements,
+/// "teaser__headline", are lower-case words).
+fn without_module_hash(class: &str) -> &str {
+    match class.rsplit_once("__") {
+        Some((name, suffix))
+            if !name.is_empty()
+                && (1..=8).contains(&suffix.len())
+                && suffix
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && suffix
+                    .bytes()
+                    .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) =>
+        {
+            name
+        }
+        _ => class,
+    }
+}
+
+fn push_class_tokens(out: &mut String, value: &str) {
     let mut prev_lower = false;
     let mut at_token_start = true;
     for c in value.chars() {
@@ -449,6 +477,13 @@ mod tests {
         let mut s = String::new();
         push_tokens(&mut s, "relatedPosts post-list_item");
         assert_eq!(s, " related posts post list item");
+    }
+
+    #[test]
+    fn css_module_hashes_are_not_tokens() {
+        let mut s = String::new();
+        push_tokens(&mut s, "mdx-table_root__adKqa teaser__headline");
+        assert_eq!(s, " mdx table root teaser headline");
     }
 
     #[test]

@@ -73,6 +73,7 @@ pub struct CleanConfig {
     pub boilerplate_lines: Vec<String>,
     pub clutter_section_headings: Vec<String>,
     pub comment_section_headings: Vec<String>,
+    pub photo_credit: String,
     pub date_line_max_words: u32,
     pub date_patterns: Vec<String>,
 }

@@ -23,6 +23,7 @@ pub struct ClutterText {
     dates: RegexSet,
     date_line_max_words: u32,
     max_chars: u32,
+    photo_credit: regex::Regex,
 }
 
 impl ClutterText {
@@ -37,6 +38,12 @@ impl ClutterText {
             lines: compile("boilerplate_lines", &cfg.boilerplate_lines)?,
             dates: compile("date_patterns", &cfg.date_patterns)?,
             date_line_max_words: cfg.date_line_max_words,
+            photo_credit: regex::Regex::new(&format!("(?i){}", cfg.photo_credit)).map_err(|e| {
+                Error::Config {
+                    source_name: "clean.photo_credit".into(),
+                    message: e.to_string(),
+                }
+            })?,
             max_chars: cfg.clutter_line_max_chars,
         })
     }
@@ -229,6 +236,10 @@ fn classify(b: &Block, clutter: &ClutterText, cfg: &SelectConfig) -> Class {
     if clutter.is_clutter(b) {
         return Class::Bad;
     }
+    // A figure caption that credits its photo describes a picture the text does not show.
+    if b.kind == BlockKind::Caption && clutter.photo_credit.is_match(&b.text) {
+        return Class::Bad;
+    }
     if b.link_density() > cfg.max_link_density {
         return Class::Bad;
     }
@@ -330,5 +341,25 @@ pub(crate) mod tests {
         let text = "The agency said more. (RELATED: Officials Confirm The Report) The sources spoke on condition of anonymity because the matter is sensitive.";
         let b = [block(text, 35, BlockKind::Paragraph)];
         assert_eq!(keep(&b), [true]);
+    }
+
+    #[test]
+    fn captions_with_a_photo_credit_go_and_plain_captions_stay() {
+        let b = [
+            block(LONG, 0, BlockKind::Paragraph),
+            block(
+                "The new bridge at dusk. Foto: Stadt Kassel",
+                0,
+                BlockKind::Caption,
+            ),
+            block(LONG, 0, BlockKind::Paragraph),
+            block(
+                "The old bridge, built in 1901, seen from the river bank.",
+                0,
+                BlockKind::Caption,
+            ),
+            block(LONG, 0, BlockKind::Paragraph),
+        ];
+        assert_eq!(keep(&b), [true, false, true, true, true]);
     }
 }

@@ -239,6 +239,7 @@ impl Dom {
                 let name = el.name();
                 let tag = Tag::from_name(name);
                 let mut flags = 0u16;
+                let mut tab_panel = false;
                 let hints_start = self.attr_text.len() as u32;
                 let mut is_meta_key: Option<String> = None;
                 let mut meta_content: Option<String> = None;
@@ -265,6 +266,8 @@ impl Dom {
                                 |names: &[&str]| names.iter().any(|n| role.eq_ignore_ascii_case(n));
                             if is(&["main", "article"]) {
                                 flags |= flags::CONTENT_MARK
+                            } else if is(&["tabpanel"]) {
+                                tab_panel = true
                             } else if is(&[
                                 "navigation",
                                 "banner",
@@ -307,6 +310,11 @@ impl Dom {
                         }
                         _ => {}
                     }
+                }
+                // A hidden tab panel is content one click away (the same example in another
+                // language, the next step of a guide), not clutter.
+                if tab_panel {
+                    flags &= !flags::HIDDEN;
                 }
                 if let (Some(k), Some(c)) = (is_meta_key, meta_content) {
                     self.metas.push((k, c));

@@ -77,10 +77,12 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str
         let holds_mark = guards && marks[i] != 0;
         let holds_declared_mark = guards && marks[i] & mark::DECLARED != 0;
         // The page's footer is never its content, however much it holds (a privacy policy in
-        // a dialog, a sitemap): only a content marker inside can spare it.
-        let spared = holds_mark
-            || (node.tag != Tag::Footer
-                && text_bytes[i] as f64 > cfg.max_removed_share * page_text);
+        // a dialog, a sitemap, an <article> of legal text with its own <h1>): only a `<main>` or articleBody inside spares it.
+        let spared = if node.tag == Tag::Footer {
+            guards && marks[i] & mark::MAIN != 0
+        } else {
+            holds_mark || text_bytes[i] as f64 > cfg.max_removed_share * page_text
+        };
         match clutter {
             Some(Clutter::Always) if !spared => {
                 removed[i] = true;
@@ -159,6 +161,9 @@ pub fn visible_only(dom: &Dom) -> Cleaned {
 mod mark {
     /// `<main>`, `itemprop=articleBody`/`role=main`, or the `<h1>`: the page says "this is it".
     pub const DECLARED: u8 = 1;
+    /// `<main>`, `itemprop=articleBody`/`role=main` (not the `<h1>`, which legal text in a
+    /// footer dialog has too).
+    pub const MAIN: u8 = 4;
     /// An `<article>` with real text in it (not a teaser card). Comment threads mark each
     /// comment up as an `<article>` too, so this one does not protect a comment section.
     pub const ARTICLE: u8 = 2;
@@ -180,6 +185,9 @@ fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> (Vec<u3
         }
         if matches!(node.tag, Tag::Main | Tag::H(1)) || node.flags & flags::CONTENT_MARK != 0 {
             marks[i] |= mark::DECLARED;
+        }
+        if node.tag == Tag::Main || node.flags & flags::CONTENT_MARK != 0 {
+            marks[i] |= mark::MAIN;
         }
         if node.tag == Tag::Article && text_bytes[i] >= article_mark_bytes {
             marks[i] |= mark::ARTICLE;

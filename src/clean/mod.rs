@@ -32,6 +32,7 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str
 
     // Pass 2: visible text and content markers per subtree.
     let (text_bytes, marks) = subtree_text(dom, &removed, cfg.article_mark_bytes);
+    let link_bytes = link_text(dom, &removed, &text_bytes);
     let page_text = dom.body().map_or(0, |b| text_bytes[b]).max(1) as f64;
     let is_forum = forum::is_thread(dom, url);
 
@@ -71,7 +72,14 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str
             _ if node.flags & flags::CONTENT_MARK != 0 => None,
             // Permalink anchors beside headings ("¶", "#"): markup, not words.
             Tag::A if text_bytes[i] <= 4 && is_permalink_mark(dom, i) => Some(Clutter::Always),
-            _ => patterns.boilerplate(&tokens),
+            // A class pattern that lands on a long stretch of prose has misread a layout
+            // class ("content-nav-section" around the article): prose is not clutter.
+            _ => patterns.boilerplate(&tokens).filter(|kind| {
+                let text = text_bytes[i];
+                *kind == Clutter::Comments
+                    || text < cfg.pattern_prose_bytes
+                    || link_bytes[i] as f64 > cfg.pattern_prose_max_link_share * text as f64
+            }),
         };
         let guards = node.tag != Tag::Nav && node.flags & flags::HIDDEN == 0;
         let holds_mark = guards && marks[i] != 0;
@@ -155,6 +163,24 @@ pub fn visible_only(dom: &Dom) -> Cleaned {
         removed,
         text_bytes,
     }
+}
+
+/// Visible text bytes inside links, per subtree (one reverse loop, as [`subtree_text`]).
+fn link_text(dom: &Dom, removed: &[bool], text_bytes: &[u32]) -> Vec<u32> {
+    let mut link_bytes = vec![0u32; dom.nodes.len()];
+    for i in (0..dom.nodes.len()).rev() {
+        if removed[i] {
+            continue;
+        }
+        let node = &dom.nodes[i];
+        if node.tag == Tag::A {
+            link_bytes[i] = text_bytes[i];
+        }
+        if node.parent != NO_PARENT {
+            link_bytes[node.parent as usize] += link_bytes[i];
+        }
+    }
+    link_bytes
 }
 
 /// Content markers a subtree can hold (bits of [`subtree_text`]'s second result).

@@ -177,7 +177,10 @@ impl Extractor {
         );
         let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean, url);
         let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown);
-        let kept = self.select(&dom, &cleaned, &blocks, metadata.title.as_deref());
+        // The heading dropped from the text is the one `<title>`/`og:title` confirm, as the
+        // extraction was tuned with; the metadata title also weighs the JSON-LD headline.
+        let headline = metadata::title::title(&dom, cfg.extract.title_heading_share, None);
+        let kept = self.select(&dom, &cleaned, &blocks, headline.as_deref());
         let text = render::render(&kept, self.style);
         metadata::check_language(&mut metadata, &text);
         Extraction {

@@ -42,6 +42,7 @@ pub mod select;
 
 pub use config::{Config, Mode};
 pub use error::Error;
+pub use metadata::{Metadata, PageType};
 pub use render::Style;
 
 use clean::Patterns;
@@ -62,12 +63,16 @@ pub struct PageInfo<'a> {
 /// The result of extracting one page.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Extraction {
+    /// The headline (the same as `metadata.title`).
     pub title: Option<String>,
     /// The main content as plain text (or Markdown, when the extractor was asked for it).
     pub text: String,
+    /// BCP 47 language tag (the same as `metadata.language`).
     pub language: Option<String>,
-    /// `<link rel=canonical>`, when the page declares one.
+    /// The canonical URL, when the page declares one (the same as `metadata.canonical_url`).
     pub canonical_url: Option<String>,
+    /// Title, authors, dates, site name, description, categories, tags, page type, ….
+    pub metadata: Metadata,
     /// The encoding the page was decoded with, and where that choice came from.
     pub encoding: Option<&'static str>,
     pub encoding_source: Option<decode::Source>,
@@ -164,15 +169,26 @@ impl Extractor {
     fn run(&self, html: &str, url: Option<&str>) -> Extraction {
         let cfg = &self.config;
         let dom = parse::parse(html, cfg.limits.max_nesting);
+        let mut metadata = metadata::extract(
+            &dom,
+            url,
+            cfg.extract.title_heading_share,
+            metadata::Bounds::now(),
+        );
         let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean, url);
         let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown);
-        let title = metadata::title(&dom, cfg.extract.title_heading_share);
-        let kept = self.select(&dom, &cleaned, &blocks, title.as_deref());
+        // The heading dropped from the text is the one `<title>`/`og:title` confirm, as the
+        // extraction was tuned with; the metadata title also weighs the JSON-LD headline.
+        let headline = metadata::title::title(&dom, cfg.extract.title_heading_share, None);
+        let kept = self.select(&dom, &cleaned, &blocks, headline.as_deref());
+        let text = render::render(&kept, self.style);
+        metadata::check_language(&mut metadata, &text);
         Extraction {
-            text: render::render(&kept, self.style),
-            title,
-            language: metadata::language(&dom),
-            canonical_url: dom.canonical.clone(),
+            text,
+            title: metadata.title.clone(),
+            language: metadata.language.clone(),
+            canonical_url: metadata.canonical_url.clone(),
+            metadata,
             ..Extraction::default()
         }
     }

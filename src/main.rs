@@ -64,6 +64,9 @@ struct ExtractArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     jobs: Option<usize>,
+    /// Plain text: put title, author and date lines before the text.
+    #[arg(long)]
+    with_metadata: bool,
 }
 
 fn main() -> ExitCode {
@@ -144,7 +147,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     } else {
         Box::new(stdout.lock())
     };
-    let mut writer = Writer::new(out, args.format, many);
+    let mut writer = Writer::new(out, args.format, many).with_metadata(args.with_metadata);
     let mut all_ok = true;
     // Extract in parallel a chunk at a time, writing each chunk in input order.
     for chunk in sources.chunks(64) {

@@ -4,6 +4,10 @@
 //!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --out /tmp/gleaner-wcxb.jsonl
 //!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --speed
 //!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --as-text text --out t.jsonl
+//!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --meta --out /tmp/meta.jsonl
+//!
+//! `--meta` writes each page's metadata instead of its text (`{"id", "title", "authors",
+//! "date", …}`), for `scripts/meta_eval.py`.
 //!
 //! `--speed` reports pages/s and MB/s for html5ever's parse alone and for full extraction,
 //! single-threaded and on all cores, over the same decoded pages held in memory (so disk and
@@ -39,6 +43,9 @@ struct Args {
     /// `floor` scores that text as it is; `text` cleans it with the plain-text classifier.
     #[arg(long, value_enum)]
     as_text: Option<AsText>,
+    /// Write each page's metadata instead of its text.
+    #[arg(long)]
+    meta: bool,
     /// Timing repetitions for --speed (the best run is reported).
     #[arg(long, default_value_t = 3)]
     rounds: usize,
@@ -77,6 +84,16 @@ fn main() -> anyhow::Result<()> {
                 url: p.url.as_deref(),
                 charset: None,
             };
+            if args.meta {
+                let (metadata, error) = match extractor.extract_bytes(&p.bytes, &info) {
+                    Ok(x) => (x.metadata, None),
+                    Err(e) => (gleaner::Metadata::default(), Some(e.to_string())),
+                };
+                let mut record = serde_json::to_value(&metadata).unwrap_or_default();
+                record["id"] = p.id.clone().into();
+                record["error"] = error.into();
+                return record.to_string();
+            }
             let result = match args.as_text {
                 None => extractor.extract_bytes(&p.bytes, &info).map(|x| x.text),
                 Some(AsText::Floor) => extractor.visible_text(&p.bytes, &info),

@@ -6,6 +6,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Extraction;
+use crate::metadata::Metadata;
+use crate::render::front_matter;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -20,10 +22,11 @@ pub struct Record {
     pub id: String,
     pub source: String,
     pub url: Option<String>,
-    pub title: Option<String>,
+    /// title, authors, date, date_modified, sitename, description, language, canonical_url,
+    /// categories, tags, image, page_type.
+    #[serde(flatten)]
+    pub metadata: Metadata,
     pub text: String,
-    pub language: Option<String>,
-    pub canonical_url: Option<String>,
     pub encoding: Option<&'static str>,
     pub truncated: bool,
     /// The final HTTP status, for a fetched URL (None for local inputs).
@@ -44,10 +47,8 @@ impl Record {
             id,
             source,
             url,
-            title: None,
+            metadata: Metadata::default(),
             text: String::new(),
-            language: None,
-            canonical_url: None,
             encoding: None,
             truncated: false,
             status: None,
@@ -56,10 +57,8 @@ impl Record {
         };
         match result {
             Ok(x) => {
-                record.title = x.title;
+                record.metadata = x.metadata;
                 record.text = x.text;
-                record.language = x.language;
-                record.canonical_url = x.canonical_url;
                 record.encoding = x.encoding;
                 record.truncated = x.truncated;
             }
@@ -76,6 +75,7 @@ pub struct Writer<W: Write> {
     format: Format,
     many: bool,
     written: usize,
+    with_metadata: bool,
 }
 
 impl<W: Write> Writer<W> {
@@ -85,7 +85,15 @@ impl<W: Write> Writer<W> {
             format,
             many,
             written: 0,
+            with_metadata: false,
         }
+    }
+
+    /// Plain text gets `title:`/`author:`/`date:` lines before the text (Markdown always
+    /// has its front matter; JSON always has the fields).
+    pub fn with_metadata(mut self, on: bool) -> Self {
+        self.with_metadata = on;
+        self
     }
 
     pub fn write(&mut self, r: &Record) -> std::io::Result<()> {
@@ -115,8 +123,18 @@ impl<W: Write> Writer<W> {
                 }
                 if let Some(e) = &r.error {
                     eprintln!("gleaner: {}: {e}", r.source);
-                } else if !r.text.is_empty() {
-                    writeln!(self.out, "{}", r.text)?;
+                } else {
+                    let header = match self.format {
+                        Format::Markdown => front_matter::yaml(&r.metadata),
+                        _ if self.with_metadata => front_matter::lines(&r.metadata),
+                        _ => String::new(),
+                    };
+                    if !header.is_empty() {
+                        writeln!(self.out, "{header}")?;
+                    }
+                    if !r.text.is_empty() {
+                        writeln!(self.out, "{}", r.text)?;
+                    }
                 }
             }
         }

@@ -151,6 +151,24 @@ pub mod flags {
     pub const ROLE_BOILERPLATE: u16 = 4;
     /// schema.org `itemtype` of a forum thread or Q&A page: its comments are its content.
     pub const FORUM_ITEMTYPE: u16 = 8;
+    /// `<script type="application/ld+json">`: its text is JSON-LD metadata.
+    pub const JSON_LD: u16 = 16;
+    /// `rel="author"` (a byline link).
+    pub const REL_AUTHOR: u16 = 32;
+    /// `rel="tag"` (a tag link; WordPress marks category links `rel="category tag"`).
+    pub const REL_TAG: u16 = 64;
+    /// `rel="category"`.
+    pub const REL_CATEGORY: u16 = 128;
+}
+
+/// A microdata property (`itemprop`), an RDFa `property`, or a `<time>`: the element it sits on, its name
+/// (lower-cased; "time" for `<time>`), and its machine-readable value (`content`, `datetime`,
+/// `href` or `src`) when it has one; otherwise the value is the element's text.
+#[derive(Clone, Debug)]
+pub struct Prop {
+    pub node: u32,
+    pub name: String,
+    pub value: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -170,8 +188,12 @@ pub struct Dom {
     pub nodes: Vec<Node>,
     text: String,
     attr_text: String,
-    /// `<meta name|property=… content=…>` pairs, names lower-cased.
+    /// `<meta name|property|itemprop|http-equiv=… content=…>` pairs, names lower-cased.
     pub metas: Vec<(String, String)>,
+    /// Microdata properties and `<time datetime>` values, in document order (metadata).
+    pub props: Vec<Prop>,
+    /// Elements with `itemscope`: their index and `itemtype` (empty when none is given).
+    pub itemscopes: Vec<(u32, String)>,
     /// `<html lang>`.
     pub lang: Option<String>,
     /// `<link rel=canonical href>`.
@@ -187,6 +209,8 @@ impl Dom {
             text: String::new(),
             attr_text: String::new(),
             metas: Vec::new(),
+            props: Vec::new(),
+            itemscopes: Vec::new(),
             lang: None,
             canonical: None,
         };
@@ -290,7 +314,32 @@ impl Dom {
                             {
                                 flags |= flags::CONTENT_MARK
                             }
+                            let machine_value = ["content", "datetime", "href", "src", "title"]
+                                .iter()
+                                .find_map(|a| el.attr(a))
+                                .map(|a| a.trim().to_string());
+                            self.props.push(Prop {
+                                node: index,
+                                name: v.to_ascii_lowercase(),
+                                value: machine_value,
+                            });
                         }
+                        // RDFa (`property="schema:datePublished" content="…"`) reads like
+                        // microdata: the name without its vocabulary prefix.
+                        "property" if tag != Tag::Meta => {
+                            let v = value.trim();
+                            let local = v.rsplit([':', '/']).next().unwrap_or(v);
+                            self.props.push(Prop {
+                                node: index,
+                                name: local.to_ascii_lowercase(),
+                                value: el.attr("content").map(|c| c.trim().to_string()),
+                            });
+                        }
+                        "datetime" if name == "time" => self.props.push(Prop {
+                            node: index,
+                            name: "time".to_string(),
+                            value: Some(value.trim().to_string()),
+                        }),
                         "itemtype"
                             if ["DiscussionForumPosting", "QAPage", "Question", "Answer"]
                                 .iter()
@@ -298,7 +347,27 @@ impl Dom {
                         {
                             flags |= flags::FORUM_ITEMTYPE
                         }
-                        "name" | "property" | "itemprop" if tag == Tag::Meta => {
+                        "itemscope" => self
+                            .itemscopes
+                            .push((index, el.attr("itemtype").unwrap_or("").trim().to_string())),
+                        "type"
+                            if tag == Tag::Script
+                                && value.trim().eq_ignore_ascii_case("application/ld+json") =>
+                        {
+                            flags |= flags::JSON_LD
+                        }
+                        "rel" if tag == Tag::A => {
+                            for word in value.split_ascii_whitespace() {
+                                if word.eq_ignore_ascii_case("author") {
+                                    flags |= flags::REL_AUTHOR
+                                } else if word.eq_ignore_ascii_case("tag") {
+                                    flags |= flags::REL_TAG
+                                } else if word.eq_ignore_ascii_case("category") {
+                                    flags |= flags::REL_CATEGORY
+                                }
+                            }
+                        }
+                        "name" | "property" | "itemprop" | "http-equiv" if tag == Tag::Meta => {
                             is_meta_key = Some(value.trim().to_ascii_lowercase())
                         }
                         "content" if tag == Tag::Meta => meta_content = Some(value.to_string()),
@@ -315,6 +384,14 @@ impl Dom {
                 // language, the next step of a guide), not clutter.
                 if tab_panel {
                     flags &= !flags::HIDDEN;
+                }
+                // A <time> without `datetime` is read from its text.
+                if name == "time" && el.attr("datetime").is_none() {
+                    self.props.push(Prop {
+                        node: index,
+                        name: "time".to_string(),
+                        value: None,
+                    });
                 }
                 if let (Some(k), Some(c)) = (is_meta_key, meta_content) {
                     self.metas.push((k, c));

@@ -1,12 +1,14 @@
-//! Metadata: the page title (the headline, without the " | Site Name" suffix) and language.
-//! Fuller metadata (author, dates, site, categories) builds on this.
+//! Title: the headline, without the " | Site Name" suffix that `<title>` and `og:title`
+//! often carry.
 
+use super::text::collapse;
 use crate::parse::dom::{Dom, Tag};
 
-/// The headline: the longest `<h1>`–`<h3>` that the `<title>` or `og:title` contains and that
-/// is a good share of it (so a blog-name `<h1>` does not win over the post's `<h3>`), else `og:title`,
-/// else the `<title>` without its site-name part, else the first `<h1>`.
-pub fn title(dom: &Dom, heading_share: f64) -> Option<String> {
+/// The headline: the longest `<h1>`–`<h3>` that the `<title>`, `og:title` or the structured
+/// headline (JSON-LD, microdata) contains and that is a good share of it (so a blog-name
+/// `<h1>` does not win over the post's `<h3>`), else the structured headline, else `og:title`,
+/// else the `<title>`, each without its site-name part, else the first `<h1>`.
+pub fn title(dom: &Dom, heading_share: f64, structured: Option<&str>) -> Option<String> {
     let og = dom
         .meta("og:title")
         .or_else(|| dom.meta("twitter:title"))
@@ -34,7 +36,8 @@ pub fn title(dom: &Dom, heading_share: f64) -> Option<String> {
         })
         .filter(|(_, t)| !t.is_empty())
         .collect();
-    let titles: Vec<String> = [&og, &html_title]
+    let structured = structured.map(collapse).filter(|t| !t.is_empty());
+    let titles: Vec<String> = [&og, &html_title, &structured]
         .iter()
         .filter_map(|t| t.as_ref().map(|t| t.to_lowercase()))
         .collect();
@@ -51,6 +54,7 @@ pub fn title(dom: &Dom, heading_share: f64) -> Option<String> {
         .max_by_key(|(level, h)| (h.chars().count(), std::cmp::Reverse(*level)))
         .map(|(_, h)| h.clone());
     confirmed
+        .or(structured.map(|t| strip_site_suffix(&t)))
         .or(og.map(|t| strip_site_suffix(&t)))
         .or(html_title.map(|t| strip_site_suffix(&t)))
         .or(headings.into_iter().find(|(l, _)| *l == 1).map(|(_, h)| h))
@@ -61,10 +65,11 @@ pub fn strip_permalink(heading: &str) -> &str {
     heading.trim_end_matches(['¶', '#', '§', '🔗']).trim_end()
 }
 
+const SEPARATORS: [&str; 7] = [" | ", " - ", " – ", " — ", " :: ", " · ", " » "];
+
 /// "Headline | Site" → "Headline": splits on the usual separators and keeps the longest part,
 /// since the site name is almost always the shorter one.
-fn strip_site_suffix(title: &str) -> String {
-    const SEPARATORS: [&str; 6] = [" | ", " - ", " – ", " — ", " :: ", " · "];
+pub fn strip_site_suffix(title: &str) -> String {
     for sep in SEPARATORS {
         if title.contains(sep) {
             let longest = title
@@ -79,18 +84,16 @@ fn strip_site_suffix(title: &str) -> String {
     title.trim().to_string()
 }
 
-/// Collapses runs of ASCII white space and no-break spaces; keeps the ideographic space
-/// (U+3000), which CJK headlines use as punctuation.
-fn collapse(s: &str) -> String {
-    s.split(|c: char| c.is_ascii_whitespace() || c == '\u{a0}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `<html lang>` (language detection from the text comes with fuller metadata).
-pub fn language(dom: &Dom) -> Option<String> {
-    dom.lang.clone().filter(|l| !l.is_empty())
+/// "Headline | Site" → "Site": the last part after a separator, when it is short (a name, not
+/// a second half of the headline).
+pub fn site_part(title: &str) -> Option<String> {
+    SEPARATORS.iter().find_map(|sep| {
+        let (_, last) = title.rsplit_once(sep)?;
+        let last = last.trim();
+        let words = last.split_whitespace().count();
+        (words > 0 && words <= 4 && last.chars().count() < title.chars().count() / 2)
+            .then(|| last.to_string())
+    })
 }
 
 #[cfg(test)]
@@ -98,7 +101,11 @@ mod tests {
     use super::*;
 
     fn title_of(html: &str) -> Option<String> {
-        title(&Dom::from_html(&scraper::Html::parse_document(html)), 0.3)
+        title(
+            &Dom::from_html(&scraper::Html::parse_document(html)),
+            0.3,
+            None,
+        )
     }
 
     #[test]

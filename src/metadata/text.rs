@@ -1,0 +1,153 @@
+//! Small text helpers shared by the metadata readers: white space, entities, tags.
+
+/// Collapses runs of ASCII white space and no-break spaces; keeps the ideographic space
+/// (U+3000), which CJK headlines use as punctuation.
+pub fn collapse(s: &str) -> String {
+    s.split(|c: char| c.is_ascii_whitespace() || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A metadata value made presentable: HTML tags and entities that CMSs leave in JSON-LD and
+/// `<meta>` values ("Tom &amp;amp; Jerry", "<p>Summary</p>") resolved, white space collapsed.
+/// Empty values become `None`.
+pub fn clean_value(s: &str) -> Option<String> {
+    let s = if s.contains('<') {
+        strip_tags(s)
+    } else {
+        s.to_string()
+    };
+    let s = if s.contains('&') { unescape(&s) } else { s };
+    let s = collapse(&s);
+    (!s.is_empty()).then_some(s)
+}
+
+/// Drops `<…>` tags (a value is never markup we need to keep).
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Resolves numeric entities and the named ones that occur in metadata values.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| entity(&rest[1..e]));
+        match (end, decoded) {
+            (Some(e), Some(c)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "auml" => 'ä',
+        "ouml" => 'ö',
+        "uuml" => 'ü',
+        "Auml" => 'Ä',
+        "Ouml" => 'Ö',
+        "Uuml" => 'Ü',
+        "szlig" => 'ß',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "agrave" => 'à',
+        "ccedil" => 'ç',
+        _ => return None,
+    })
+}
+
+/// The path of a URL ("https://x.org/a/b?q" → "/a/b"), or the whole string when it has no
+/// scheme and host.
+pub fn url_path(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(url, |i| &url[i + 3..]);
+    let path = if url.contains("://") {
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    } else {
+        url
+    };
+    path.split(['?', '#']).next().unwrap_or(path)
+}
+
+/// The host of a URL, lower-case, without "www.".
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_lose_tags_and_entities() {
+        assert_eq!(
+            clean_value("<p>Tom &amp; Jerry&#8217;s&nbsp;day</p>").as_deref(),
+            Some("Tom & Jerry’s day")
+        );
+        assert_eq!(clean_value("  \n "), None);
+        assert_eq!(unescape("a & b &bogus; &#x41;"), "a & b &bogus; A");
+    }
+
+    #[test]
+    fn url_parts() {
+        assert_eq!(url_path("https://x.org/a/b?q=1"), "/a/b");
+        assert_eq!(url_path("https://x.org"), "/");
+        assert_eq!(
+            url_host("https://www.Example.org:8080/x").as_deref(),
+            Some("example.org")
+        );
+    }
+}

@@ -17,6 +17,13 @@ use crate::config::{CleanConfig, SelectConfig};
 use crate::error::Error;
 use crate::score::{Block, BlockKind};
 
+/// `\\b` as an ASCII word boundary. Unicode word boundaries keep the regex crate off its
+/// fast DFA for any text with a non-ASCII letter (measured: a quarter of the extraction time
+/// went to the slow engine); at the edges of the listed words, ASCII boundaries serve.
+pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
+    pattern.replace("\\b", "(?-u:\\b)")
+}
+
 /// Text-level clutter recognisers from `config.toml`, compiled once.
 pub struct ClutterText {
     lines: RegexSet,
@@ -29,7 +36,12 @@ pub struct ClutterText {
 impl ClutterText {
     pub fn new(cfg: &CleanConfig) -> Result<ClutterText, Error> {
         let compile = |name: &str, patterns: &[String]| {
-            RegexSet::new(patterns.iter().map(|p| format!("(?i){p}"))).map_err(|e| Error::Config {
+            RegexSet::new(
+                patterns
+                    .iter()
+                    .map(|p| format!("(?i){}", ascii_word_boundaries(p))),
+            )
+            .map_err(|e| Error::Config {
                 source_name: format!("clean.{name}"),
                 message: e.to_string(),
             })

@@ -45,11 +45,10 @@ pub struct Paragraphs {
 impl Paragraphs {
     pub fn new(cfg: &CleanConfig) -> Result<Paragraphs, Error> {
         let compile = |name: &str, patterns: &[String]| {
-            RegexSet::new(patterns.iter().map(|p| format!("(?i)^{p}\\W*$"))).map_err(|e| {
-                Error::Config {
-                    source_name: format!("clean.{name}"),
-                    message: e.to_string(),
-                }
+            let anchored = |p: &String| format!("(?i)^{}\\W*$", super::ascii_word_boundaries(p));
+            RegexSet::new(patterns.iter().map(anchored)).map_err(|e| Error::Config {
+                source_name: format!("clean.{name}"),
+                message: e.to_string(),
             })
         };
         let comments = &cfg.comment_section_headings;

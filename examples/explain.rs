@@ -4,15 +4,21 @@
 
 use gleaner::clean::{Patterns, clean};
 use gleaner::parse::dom::Tag;
-use gleaner::{Config, score};
+use gleaner::{Config, Deadline, score};
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args().nth(1).expect("usage: explain FILE");
     let bytes = gleaner::input::read(&gleaner::input::Source::File(path.into()), usize::MAX - 1)?;
     let cfg = Config::default();
     let text = gleaner::decode::decode(&bytes, None, None, &cfg.decode)?.text;
-    let dom = gleaner::parse::parse(&text, cfg.limits.max_nesting);
-    let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean, None);
+    let dom = gleaner::parse::parse(&text, cfg.limits.max_nesting, Deadline::NONE);
+    let cleaned = clean(
+        &dom,
+        &Patterns::new(&cfg.clean),
+        &cfg.clean,
+        None,
+        Deadline::NONE,
+    );
     for (i, node) in dom.nodes.iter().enumerate() {
         let parent_removed = node.parent != u32::MAX && cleaned.removed[node.parent as usize];
         if cleaned.removed[i] && !parent_removed && cleaned.text_bytes[i] > 0 {
@@ -24,7 +30,7 @@ fn main() -> anyhow::Result<()> {
             );
         }
     }
-    let blocks = score::segment(&dom, &cleaned, false);
+    let blocks = score::segment(&dom, &cleaned, false, Deadline::NONE);
     if std::env::args().any(|a| a == "--blocks") {
         for b in &blocks {
             let w = score::block_weight(b, &cfg.score);

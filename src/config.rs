@@ -17,6 +17,7 @@ pub struct Config {
     pub score: ScoreConfig,
     pub select: SelectModes,
     pub fetch: FetchConfig,
+    pub batch: BatchConfig,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -41,6 +42,18 @@ pub struct ExtractConfig {
 pub struct LimitsConfig {
     pub max_page_bytes: usize,
     pub max_nesting: usize,
+    pub time_budget_ms: u64,
+    pub max_line_bytes: usize,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchConfig {
+    pub queue_per_job: usize,
+    pub queue_bytes: usize,
+    pub dedup_min_pages: u32,
+    pub dedup_min_chars: usize,
+    pub dedup_max_entries: usize,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -24,4 +24,16 @@ pub enum Error {
 
     #[error("extractor panicked: {0}")]
     Panic(String),
+
+    #[error("time budget of {budget_ms} ms exceeded: page abandoned (limits.time_budget_ms)")]
+    TimeBudget { budget_ms: u64 },
+
+    #[error("WARC record at byte {offset}: {message}")]
+    Warc { offset: u64, message: String },
+
+    #[error("JSONL line {line}: {message}")]
+    Jsonl { line: u64, message: String },
+
+    #[error("HTTP payload: {0}")]
+    Http(String),
 }

@@ -29,6 +29,7 @@
 
 pub mod clean;
 pub mod config;
+pub mod deadline;
 pub mod decode;
 pub mod error;
 pub mod fetch;
@@ -41,6 +42,7 @@ pub mod score;
 pub mod select;
 
 pub use config::{Config, Mode};
+pub use deadline::Deadline;
 pub use error::Error;
 pub use metadata::{Metadata, PageType};
 pub use render::Style;
@@ -113,11 +115,22 @@ impl Extractor {
     /// Extracts the main content of a page given as raw bytes in any encoding.
     /// Never panics: a panic inside the extractor comes back as `Error::Panic`.
     pub fn extract_bytes(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
+        self.extract_bytes_until(bytes, page, Deadline::NONE)
+    }
+
+    /// `extract_bytes` that gives up with `Error::TimeBudget` once `deadline` has passed.
+    pub fn extract_bytes_until(
+        &self,
+        bytes: &[u8],
+        page: &PageInfo,
+        deadline: Deadline,
+    ) -> Result<Extraction, Error> {
         let limit = self.config.limits.max_page_bytes;
         let truncated = bytes.len() > limit;
         let bytes = &bytes[..bytes.len().min(limit)];
         let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
-        let mut result = self.extract_str(&decoded.text, page.url)?;
+        deadline.check()?;
+        let mut result = self.extract_str_until(&decoded.text, page.url, deadline)?;
         result.encoding = Some(decoded.encoding.name());
         result.encoding_source = Some(decoded.source);
         result.truncated = truncated;
@@ -128,9 +141,13 @@ impl Extractor {
     pub fn visible_text(&self, bytes: &[u8], page: &PageInfo) -> Result<String, Error> {
         let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let dom = parse::parse(&decoded.text, self.config.limits.max_nesting);
+            let dom = parse::parse(
+                &decoded.text,
+                self.config.limits.max_nesting,
+                Deadline::NONE,
+            );
             let visible = clean::visible_only(&dom);
-            let blocks = score::segment(&dom, &visible, false);
+            let blocks = score::segment(&dom, &visible, false, Deadline::NONE);
             let all: Vec<&Block> = blocks.iter().collect();
             render::render(&all, Style::Text)
         }))
@@ -162,35 +179,53 @@ impl Extractor {
 
     /// Extracts the main content of a page that is already text; `url` is its address, if known.
     pub fn extract_str(&self, html: &str, url: Option<&str>) -> Result<Extraction, Error> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(html, url)))
-            .map_err(panic_error)
+        self.extract_str_until(html, url, Deadline::NONE)
     }
 
-    fn run(&self, html: &str, url: Option<&str>) -> Extraction {
+    /// `extract_str` that gives up with `Error::TimeBudget` once `deadline` has passed.
+    pub fn extract_str_until(
+        &self,
+        html: &str,
+        url: Option<&str>,
+        deadline: Deadline,
+    ) -> Result<Extraction, Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.run(html, url, deadline)
+        }))
+        .map_err(panic_error)?
+    }
+
+    /// The stages in order. The deadline is checked after each one; inside, the long loops
+    /// stop early once it has passed, and the check after them turns that into the error.
+    fn run(&self, html: &str, url: Option<&str>, deadline: Deadline) -> Result<Extraction, Error> {
         let cfg = &self.config;
-        let dom = parse::parse(html, cfg.limits.max_nesting);
+        let dom = parse::parse(html, cfg.limits.max_nesting, deadline);
+        deadline.check()?;
         let mut metadata = metadata::extract(
             &dom,
             url,
             cfg.extract.title_heading_share,
             metadata::Bounds::now(),
         );
-        let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean, url);
-        let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown);
+        let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean, url, deadline);
+        deadline.check()?;
+        let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown, deadline);
+        deadline.check()?;
         // The heading dropped from the text is the one `<title>`/`og:title` confirm, as the
         // extraction was tuned with; the metadata title also weighs the JSON-LD headline.
         let headline = metadata::title::title(&dom, cfg.extract.title_heading_share, None);
-        let kept = self.select(&dom, &cleaned, &blocks, headline.as_deref());
+        let kept = self.select(&dom, &cleaned, &blocks, headline.as_deref(), deadline);
+        deadline.check()?;
         let text = render::render(&kept, self.style);
         metadata::check_language(&mut metadata, &text);
-        Extraction {
+        Ok(Extraction {
             text,
             title: metadata.title.clone(),
             language: metadata.language.clone(),
             canonical_url: metadata.canonical_url.clone(),
             metadata,
             ..Extraction::default()
-        }
+        })
     }
 
     /// Chooses the container, classifies its blocks, and drops a heading that repeats the title.
@@ -200,6 +235,7 @@ impl Extractor {
         cleaned: &clean::Cleaned,
         blocks: &'b [Block],
         title: Option<&str>,
+        deadline: Deadline,
     ) -> Vec<&'b Block> {
         let cfg = &self.config;
         let select_cfg = cfg.select.for_mode(cfg.extract.mode);
@@ -217,12 +253,15 @@ impl Extractor {
             None if is_link_light(blocks, cfg.score.link_light_share) => blocks.iter().collect(),
             None => Vec::new(),
         };
-        let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg);
+        let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg, deadline);
         let mut kept: Vec<&Block> = candidates
             .into_iter()
             .zip(keep)
             .filter_map(|(b, k)| k.then_some(b))
             .collect();
+        if deadline.passed() {
+            return Vec::new(); // the caller reports the overrun
+        }
         if !listing::is_listing(kept.iter().copied(), blocks, select_cfg) {
             // Last pass over an article: the clutter that only the words give away. (On a
             // listing, "Most read" and "More from" sections are items of the list.)
@@ -237,7 +276,7 @@ impl Extractor {
                 .iter()
                 .filter(|b| region.is_none_or(|(m, end)| (m..end).contains(&(b.node as usize))))
                 .collect();
-            let keep = listing::keep_listing(&all, &self.clutter_text, select_cfg);
+            let keep = listing::keep_listing(&all, &self.clutter_text, select_cfg, deadline);
             kept = all
                 .into_iter()
                 .zip(keep)

@@ -12,6 +12,7 @@ mod forum;
 pub mod patterns;
 
 use crate::config::CleanConfig;
+use crate::deadline::Deadline;
 use crate::parse::dom::{Dom, NO_PARENT, Tag, flags};
 pub use patterns::{Clutter, Patterns};
 
@@ -25,8 +26,15 @@ pub struct Cleaned {
 }
 
 /// Cleans a parsed page. `url` (the page's address, when known) helps tell a forum thread,
-/// whose comments are its content, from an article.
-pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str>) -> Cleaned {
+/// whose comments are its content, from an article. Stops early (leaving the rest unmarked)
+/// once `deadline` has passed; the caller checks it.
+pub fn clean(
+    dom: &Dom,
+    patterns: &Patterns,
+    cfg: &CleanConfig,
+    url: Option<&str>,
+    deadline: Deadline,
+) -> Cleaned {
     let n = dom.nodes.len();
     let mut removed = never_content(dom);
 
@@ -44,6 +52,9 @@ pub fn clean(dom: &Dom, patterns: &Patterns, cfg: &CleanConfig, url: Option<&str
     let mut inside_article_until = 0usize;
     let mut i = 0;
     while i < n {
+        if deadline.passed_at(i) {
+            break;
+        }
         if removed[i] {
             i = dom.nodes[i].end as usize;
             continue;
@@ -236,7 +247,13 @@ mod tests {
         let cfg = Config::default();
         let doc = scraper::Html::parse_document(html);
         let dom = Dom::from_html(&doc);
-        let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean, None);
+        let cleaned = clean(
+            &dom,
+            &Patterns::new(&cfg.clean),
+            &cfg.clean,
+            None,
+            Deadline::NONE,
+        );
         let mut out = String::new();
         let mut i = 0;
         while i < dom.nodes.len() {
@@ -328,7 +345,8 @@ mod tests {
         let comments = (0..dom.nodes.len())
             .find(|&i| dom.nodes[i].tag == Tag::Div && dom.hints(i).trim() == "comments")
             .unwrap();
-        let at = |url| clean(&dom, &patterns, &cfg.clean, Some(url)).removed[comments];
+        let at =
+            |url| clean(&dom, &patterns, &cfg.clean, Some(url), Deadline::NONE).removed[comments];
         assert!(!at("https://forums.example.org/threads/a-question.123/"));
         assert!(at("https://example.org/2024/01/a-story.html"));
     }

@@ -5,18 +5,26 @@ pub mod dom;
 pub mod nesting;
 
 use html5ever::driver::ParseOpts;
-use html5ever::tendril::TendrilSink;
+use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::TreeBuilderOpts;
 use scraper::{Html, HtmlTreeSink};
 
+use crate::deadline::Deadline;
 pub use dom::Dom;
+
+/// html5ever is fed the page this many bytes at a time, with a deadline check between
+/// pieces (its tokenizer is incremental, so the tree is the same as from one piece).
+const PARSE_PIECE_BYTES: usize = 256 * 1024;
 
 /// Parses a page into the flat document.
 ///
 /// Scripting is off, as in a browser with JavaScript disabled: `<noscript>` content is parsed
 /// as markup. Server-rendered fallbacks live there (Discourse forums put every post in a
 /// `<noscript>`); the cleaner decides whether a `<noscript>` is the page or clutter.
-pub fn parse(html: &str, max_nesting: usize) -> Dom {
+///
+/// Once `deadline` has passed, the rest of the page is not fed to the parser and an empty
+/// document comes back: the caller checks the deadline and reports the overrun.
+pub fn parse(html: &str, max_nesting: usize, deadline: Deadline) -> Dom {
     let html = nesting::cap_nesting(html, max_nesting);
     let opts = ParseOpts {
         tree_builder: TreeBuilderOpts {
@@ -25,7 +33,20 @@ pub fn parse(html: &str, max_nesting: usize) -> Dom {
         },
         ..Default::default()
     };
-    let document = html5ever::driver::parse_document(HtmlTreeSink::new(Html::new_document()), opts)
-        .one(&*html);
-    Dom::from_html(&document)
+    let mut parser =
+        html5ever::driver::parse_document(HtmlTreeSink::new(Html::new_document()), opts);
+    let mut rest: &str = &html;
+    while !rest.is_empty() && !deadline.passed() {
+        let mut cut = rest.len().min(PARSE_PIECE_BYTES);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        parser.process(StrTendril::from_slice(&rest[..cut]));
+        rest = &rest[cut..];
+    }
+    if deadline.passed() {
+        // Not worth flattening: the caller is about to report the overrun.
+        return Dom::from_html(&Html::new_document());
+    }
+    Dom::from_html(&parser.finish())
 }

@@ -7,6 +7,7 @@
 //! nests tables or sections) is treated as plain containers, as browsers lay it out.
 
 use crate::clean::Cleaned;
+use crate::deadline::Deadline;
 use crate::parse::dom::{Dom, Tag};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,7 +120,8 @@ struct Segmenter<'a> {
 }
 
 /// Cuts the cleaned document into blocks. `markdown` also builds each block's inline Markdown.
-pub fn segment(dom: &Dom, cleaned: &Cleaned, markdown: bool) -> Vec<Block> {
+/// Stops early once `deadline` has passed; the caller checks it.
+pub fn segment(dom: &Dom, cleaned: &Cleaned, markdown: bool, deadline: Deadline) -> Vec<Block> {
     let layout = layout_tables(dom, cleaned);
     let mut s = Segmenter {
         dom,
@@ -143,7 +145,7 @@ pub fn segment(dom: &Dom, cleaned: &Cleaned, markdown: bool) -> Vec<Block> {
     let mut closing: Vec<(u32, Close)> = Vec::new();
     let n = dom.nodes.len();
     let mut i = 0;
-    while i < n {
+    while i < n && !deadline.passed_at(i) {
         while let Some(&(end, action)) = closing.last() {
             if end as usize > i {
                 break;
@@ -524,8 +526,14 @@ mod tests {
         let cfg = Config::default();
         let doc = scraper::Html::parse_document(html);
         let dom = Dom::from_html(&doc);
-        let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean, None);
-        segment(&dom, &cleaned, true)
+        let cleaned = clean(
+            &dom,
+            &Patterns::new(&cfg.clean),
+            &cfg.clean,
+            None,
+            Deadline::NONE,
+        );
+        segment(&dom, &cleaned, true, Deadline::NONE)
     }
 
     #[test]

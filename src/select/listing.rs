@@ -8,6 +8,7 @@
 //! lives elsewhere, so a section front of teasers still gives little or nothing.
 
 use crate::config::SelectConfig;
+use crate::deadline::Deadline;
 use crate::score::{Block, BlockKind};
 
 use super::{ClutterText, keep_blocks};
@@ -25,13 +26,18 @@ pub fn is_listing<'a>(
 }
 
 /// Which blocks of a listing page to keep: everything that is not clutter, links included,
-/// minus article teaser cards.
-pub fn keep_listing(blocks: &[&Block], clutter: &ClutterText, cfg: &SelectConfig) -> Vec<bool> {
+/// minus article teaser cards. Stops early once `deadline` has passed (the caller checks it).
+pub fn keep_listing(
+    blocks: &[&Block],
+    clutter: &ClutterText,
+    cfg: &SelectConfig,
+    deadline: Deadline,
+) -> Vec<bool> {
     let links_allowed = SelectConfig {
         max_link_density: f64::INFINITY,
         ..cfg.clone()
     };
-    let mut keep = keep_blocks(blocks, clutter, &links_allowed);
+    let mut keep = keep_blocks(blocks, clutter, &links_allowed, deadline);
     drop_teaser_cards(blocks, &mut keep);
     keep
 }
@@ -70,7 +76,7 @@ mod tests {
         let cfg = Config::default();
         let clutter = ClutterText::new(&cfg.clean).unwrap();
         let refs: Vec<&Block> = blocks.iter().collect();
-        keep_listing(&refs, &clutter, &cfg.select.balanced)
+        keep_listing(&refs, &clutter, &cfg.select.balanced, Deadline::NONE)
     }
 
     #[test]

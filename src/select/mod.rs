@@ -14,6 +14,7 @@ pub mod stopwords;
 use regex::RegexSet;
 
 use crate::config::{CleanConfig, SelectConfig};
+use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::score::{Block, BlockKind};
 
@@ -85,8 +86,15 @@ enum Class {
 }
 
 /// Classifies `blocks` (the candidates, in reading order) and returns which to keep.
-pub fn keep_blocks(blocks: &[&Block], clutter: &ClutterText, cfg: &SelectConfig) -> Vec<bool> {
-    keep_blocks_judged(blocks, clutter, cfg, |_| false)
+/// The neighbour walks make a long run of short blocks costly, so each pass looks at the
+/// clock per block and stops early once `deadline` has passed (the caller checks it).
+pub fn keep_blocks(
+    blocks: &[&Block],
+    clutter: &ClutterText,
+    cfg: &SelectConfig,
+    deadline: Deadline,
+) -> Vec<bool> {
+    keep_blocks_judged(blocks, clutter, cfg, |_| false, deadline)
 }
 
 /// [`keep_blocks`], with a caller's verdict: blocks for which `not_prose(i)` holds are bad
@@ -96,6 +104,7 @@ pub fn keep_blocks_judged(
     clutter: &ClutterText,
     cfg: &SelectConfig,
     not_prose: impl Fn(usize) -> bool,
+    deadline: Deadline,
 ) -> Vec<bool> {
     let first: Vec<Class> = blocks
         .iter()
@@ -128,6 +137,9 @@ pub fn keep_blocks_judged(
 
     let mut fin = first.clone();
     for i in 0..blocks.len() {
+        if deadline.passed() {
+            break;
+        }
         if is_heading(i) && first[i] != Class::Bad {
             continue; // decided last, by what follows
         }
@@ -193,6 +205,9 @@ pub fn keep_blocks_judged(
         })
     };
     for i in 0..blocks.len() {
+        if deadline.passed() {
+            break;
+        }
         if fin[i] == Class::Good
             && !is_heading(i)
             && (blocks[i].chars as usize) < cfg.length_high
@@ -209,6 +224,9 @@ pub fn keep_blocks_judged(
 
     // Headings: kept when a kept block follows within `max_heading_distance` characters.
     for i in (0..blocks.len()).rev() {
+        if deadline.passed() {
+            break;
+        }
         if !is_heading(i) || first[i] == Class::Bad {
             continue;
         }
@@ -296,7 +314,7 @@ pub(crate) mod tests {
         let cfg = Config::default();
         let clutter = ClutterText::new(&cfg.clean).unwrap();
         let refs: Vec<&Block> = blocks.iter().collect();
-        keep_blocks(&refs, &clutter, &cfg.select.balanced)
+        keep_blocks(&refs, &clutter, &cfg.select.balanced, Deadline::NONE)
     }
 
     const LONG: &str = "This is a long paragraph of running text, the kind a story is made of. It goes on for a while so that it is plainly content and not a label.";

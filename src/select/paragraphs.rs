@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use regex::RegexSet;
 
 use crate::config::{CleanConfig, SelectConfig};
+use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::score::{Block, BlockKind, text_stats};
 
@@ -145,7 +146,7 @@ impl Paragraphs {
             let list = self.stop_words.for_paragraph(text).or(page_stop_words);
             list.is_some_and(|list| stopwords::density(list, text).0 < STOP_WORDS_LOW)
         };
-        let mut keep = keep_blocks_judged(blocks, clutter, &text_cfg, not_prose);
+        let mut keep = keep_blocks_judged(blocks, clutter, &text_cfg, not_prose, Deadline::NONE);
         for (i, b) in blocks.iter().enumerate() {
             // A teaser's first line, cut off by the site with an ellipsis.
             if is_truncated(b) {
@@ -168,7 +169,7 @@ impl Paragraphs {
             .filter(|(_, k)| **k)
             .map(|(b, _)| *b);
         if listing::is_listing(kept, blocks.iter().copied(), cfg) {
-            return listing::keep_listing(blocks, clutter, cfg);
+            return listing::keep_listing(blocks, clutter, cfg, Deadline::NONE);
         }
         keep
     }

@@ -37,7 +37,7 @@ impl Deadline {
     /// `passed()` for per-node loops: reads the clock only at every 1024th index, so the
     /// check costs nothing next to the work of the loop.
     pub fn passed_at(&self, index: usize) -> bool {
-        index % 1024 == 0 && self.passed()
+        index.is_multiple_of(1024) && self.passed()
     }
 
     /// `Err(Error::TimeBudget)` once the deadline has passed.

@@ -37,6 +37,7 @@ pub mod input;
 pub mod metadata;
 pub mod output;
 pub mod parse;
+pub mod pipeline;
 pub mod render;
 pub mod score;
 pub mod select;

@@ -1,15 +1,18 @@
-//! The `gleaner` command line: `gleaner extract INPUT...`.
+//! The `gleaner` command line: `gleaner extract INPUT...`. A thin front end: it reads the
+//! options and the config, and hands local inputs to `gleaner::pipeline` and URLs to
+//! `gleaner::fetch`, both writing to one output.
 
-use std::io::{BufWriter, IsTerminal};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use rayon::prelude::*;
 
-use gleaner::input::{self, Source};
-use gleaner::output::{Format, Record, Writer};
-use gleaner::{Config, Extractor, Mode, PageInfo, Style};
+use gleaner::input::InputFormat;
+use gleaner::output::Format;
+use gleaner::pipeline::{self, Options};
+use gleaner::{Config, Extractor, Mode, Style};
 
 #[derive(Parser)]
 #[command(
@@ -30,8 +33,9 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ExtractArgs {
-    /// Files (.html, .htm, .xhtml, any of them .gz), directories (walked recursively), - for
-    /// stdin, or http(s) URLs to fetch.
+    /// Web-page files (.html, .htm, .xhtml), WARC files (.warc), JSON Lines files (.jsonl), any
+    /// of them .gz; directories (walked recursively for those); - for stdin; or http(s) URLs
+    /// to fetch.
     #[arg(required_unless_present = "urls")]
     inputs: Vec<String>,
     /// Fetch the URLs listed in FILE (or - for stdin), one per line; blank lines and # comments skipped.
@@ -48,25 +52,46 @@ struct ExtractArgs {
     keep_order: bool,
     /// Also archive every fetched request and response to FILE.warc.gz (WARC/1.1).
     #[arg(long, value_name = "FILE")]
-    warc: Option<std::path::PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    warc: Option<PathBuf>,
+    /// Plain text: put title, author and date lines before the text.
+    #[arg(long)]
+    with_metadata: bool,
+    /// Output format [default: text for web pages, jsonl when an input is WARC or JSONL].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// What the inputs hold, whatever their names say (needed for stdin, which is otherwise
+    /// one web page).
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormat>,
     /// How much to keep when in doubt (overrides config.toml's extract.mode).
     #[arg(long, value_enum)]
     mode: Option<Mode>,
-    /// The page URL, for a single input.
+    /// The page URL, for a single web-page input.
     #[arg(long)]
     url: Option<String>,
     /// A config file; its keys override the built-in defaults (see config.toml).
     #[arg(long)]
-    config: Option<std::path::PathBuf>,
+    config: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     jobs: Option<usize>,
-    /// Plain text: put title, author and date lines before the text.
+    /// Write local records as they finish instead of in input order (faster when a slow page
+    /// would hold the others up).
     #[arg(long)]
-    with_metadata: bool,
+    unordered: bool,
+    /// Write the output to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// With --output: skip the records already in FILE and append the rest (after a kill).
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// Drop paragraphs repeated on many pages of the same host (site-wide boilerplate).
+    #[arg(long)]
+    dedup: bool,
+    /// Also write a record (with `skipped` saying why) for each input record that is not a
+    /// web page: PDFs, images, WARC request and metadata records.
+    #[arg(long)]
+    include_skipped: bool,
 }
 
 fn main() -> ExitCode {
@@ -76,14 +101,21 @@ fn main() -> ExitCode {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
             Err(e) => {
-                eprintln!("gleaner: {e:#}");
+                let broken_pipe = e.chain().any(|c| {
+                    c.downcast_ref::<std::io::Error>()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                });
+                // A reader that stopped early (`| head`) is not an error worth a message.
+                if !broken_pipe {
+                    eprintln!("gleaner: {e:#}");
+                }
                 ExitCode::from(2)
             }
         },
     }
 }
 
-/// Runs extraction over all inputs; returns whether every input succeeded.
+/// Runs extraction over all inputs; returns whether every record succeeded.
 fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     let mut config = match &args.config {
         Some(path) => Config::from_file(path)?,
@@ -96,7 +128,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
         config.fetch.concurrency = n;
     }
     config.fetch.obey_robots &= !args.ignore_robots;
-    let style = if args.format == Format::Markdown {
+    let style = if args.format == Some(Format::Markdown) {
         Style::Markdown
     } else {
         Style::Text
@@ -125,67 +157,49 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     if args.url.is_some() && !urls.is_empty() {
         anyhow::bail!("--url sets the URL of a local input; fetched pages know their own");
     }
-    let sources = input::expand(&locals);
-    if args.url.is_some() && sources.len() > 1 {
-        anyhow::bail!(
-            "--url sets the URL of a single input, but {} inputs were given",
-            sources.len()
-        );
+    if args.resume && !urls.is_empty() {
+        anyhow::bail!("--resume works on local inputs; fetched URLs are not resumed");
     }
-    if let Some(jobs) = args.jobs {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global()?;
-    }
-    let stdout = std::io::stdout();
-    // Anything but exactly one input is a list (an empty directory gives `[]` in JSON).
-    let many = sources.len() + urls.len() != 1;
-    // Fetched pages stream out as they finish (stdout itself is line-buffered); local files
-    // are written in big buffered chunks.
-    let out: Box<dyn std::io::Write> = if urls.is_empty() {
-        Box::new(BufWriter::new(stdout.lock()))
-    } else {
-        Box::new(stdout.lock())
+    let options = Options {
+        inputs: locals,
+        input_format: args.input_format,
+        format: args.format,
+        url: args.url,
+        jobs: args.jobs,
+        unordered: args.unordered,
+        output: args.output,
+        resume: args.resume,
+        dedup: args.dedup,
+        include_skipped: args.include_skipped,
+        with_metadata: args.with_metadata,
+        progress: std::io::stderr().is_terminal(),
     };
-    let mut writer = Writer::new(out, args.format, many).with_metadata(args.with_metadata);
-    let mut all_ok = true;
-    // Extract in parallel a chunk at a time, writing each chunk in input order.
-    for chunk in sources.chunks(64) {
-        let records: Vec<Record> = chunk
-            .par_iter()
-            .map(|source| extract_one(&extractor, source, args.url.as_deref()))
-            .collect();
-        for r in &records {
-            all_ok &= r.error.is_none();
-            writer.write(r)?;
+    let mut fetched_ok = true;
+    let fetch_count = urls.len();
+    let fetch = |out: &mut pipeline::Output| -> anyhow::Result<()> {
+        if urls.is_empty() {
+            return Ok(());
         }
-    }
-    if !urls.is_empty() {
-        let options = gleaner::fetch::RunOptions {
+        let fetch_options = gleaner::fetch::RunOptions {
             keep_order: args.keep_order,
             warc: args.warc.clone(),
             progress: true,
             handle_ctrl_c: true,
         };
-        let summary = gleaner::fetch::run(urls, extractor, &options, |r| {
-            all_ok &= r.error.is_none();
-            writer.write(&r)
+        let summary = gleaner::fetch::run(urls, extractor.clone(), &fetch_options, |r| {
+            fetched_ok &= r.error.is_none();
+            // Fetched pages stream out as they finish.
+            out.write(&r)?;
+            out.flush()
         })?;
         if let Some(e) = summary.warc_error {
-            writer.finish()?;
             anyhow::bail!("cannot write the WARC archive {e}");
         }
+        Ok(())
+    };
+    let summary = pipeline::run_and_then(&extractor, &options, fetch_count, fetch)?;
+    if summary.batch {
+        eprintln!("gleaner: {}", summary.line());
     }
-    writer.finish()?;
-    if !all_ok && std::io::stderr().is_terminal() && args.format != Format::Text {
-        eprintln!("gleaner: some inputs failed; see the error fields");
-    }
-    Ok(all_ok)
-}
-
-fn extract_one(extractor: &Extractor, source: &Source, url: Option<&str>) -> Record {
-    let limit = extractor.config().limits.max_page_bytes;
-    let result = input::read(source, limit)
-        .and_then(|bytes| extractor.extract_bytes(&bytes, &PageInfo { url, charset: None }));
-    Record::new(source.id(), source.name(), url.map(str::to_string), result)
+    Ok(summary.failed == 0 && fetched_ok)
 }

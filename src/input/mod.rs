@@ -1,11 +1,58 @@
-//! Input: turns the command line's INPUTs into pages to extract: files (any of them `.gz`),
-//! directories (walked recursively, in name order, for web-page files), and `-` for stdin.
-//! Reading is bounded: no input is read past the configured page size.
+//! Input: turns the command line's INPUTs into records to extract: web-page files (any of
+//! them `.gz`), WARC files (`warc.rs`), JSON Lines files (`jsonl.rs`), directories (walked
+//! recursively, in name order, for those files), and `-` for stdin.
+//!
+//! The reader only frames records ([`records`]); the work that can run in parallel (reading a
+//! page file, decoding an HTTP body, parsing a JSON line) is left in a [`Pending`] for the
+//! worker threads. Reading is bounded: no page is read past the configured page size.
 
-use std::io::Read;
+pub mod http;
+pub mod jsonl;
+pub mod warc;
+
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::config::LimitsConfig;
 use crate::error::Error;
+
+/// What an input holds. Chosen by file extension, or by `--input-format` (needed for stdin).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// One web page per file.
+    Html,
+    /// WARC/1.0 or 1.1 records, plain or gzip per record (Common Crawl's `.warc.gz`).
+    Warc,
+    /// One JSON object per line: `{"id", "url", "html"}` or `html_base64`.
+    Jsonl,
+}
+
+impl InputFormat {
+    /// The format a file name says (case-insensitively, `.gz` or not): `.html`, `.htm`,
+    /// `.xhtml`; `.warc`; `.jsonl`. None for anything else.
+    pub fn of_path(path: &Path) -> Option<InputFormat> {
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().to_lowercase());
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let ext = |e: &str| name.ends_with(e);
+        if ext(".html") || ext(".htm") || ext(".xhtml") {
+            Some(InputFormat::Html)
+        } else if ext(".warc") {
+            Some(InputFormat::Warc)
+        } else if ext(".jsonl") {
+            Some(InputFormat::Jsonl)
+        } else {
+            None
+        }
+    }
+
+    /// Whether an input of this format holds many records (so output is a stream of them).
+    pub fn holds_many(self) -> bool {
+        self != InputFormat::Html
+    }
+}
 
 /// Where a page comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,20 +95,12 @@ impl Source {
     }
 }
 
-/// File names a directory walk picks up.
-fn is_page_file(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().to_lowercase());
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    [".html", ".htm", ".xhtml"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
-}
-
-/// Expands INPUT arguments into sources. A path that does not exist is still returned (as a
-/// file), so that it yields a record with an error instead of vanishing.
-pub fn expand(inputs: &[String]) -> Vec<Source> {
+/// Expands INPUT arguments into sources. Directories are walked for the files whose
+/// extension names an input format (only `only`'s, when given). A path that does not exist is
+/// still returned (as a file), so that it yields a record with an error instead of vanishing.
+pub fn expand(inputs: &[String], only: Option<InputFormat>) -> Vec<Source> {
+    let wanted =
+        |path: &Path| InputFormat::of_path(path).is_some_and(|f| only.is_none_or(|only| only == f));
     let mut out = Vec::new();
     for input in inputs {
         if input == "-" {
@@ -75,7 +114,7 @@ pub fn expand(inputs: &[String]) -> Vec<Source> {
                 .follow_links(true);
             for entry in walk {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && is_page_file(e.path()) => {
+                    Ok(e) if e.file_type().is_file() && wanted(e.path()) => {
                         out.push(Source::File(e.into_path()))
                     }
                     Ok(_) => {}
@@ -116,9 +155,163 @@ pub fn read(source: &Source, limit: usize) -> Result<Vec<u8>, Error> {
     Ok(raw)
 }
 
+/// Opens a file or stdin for streaming, unpacking gzip when the data starts with its magic
+/// bytes (whatever the name says).
+pub fn open_stream(source: &Source) -> Result<Box<dyn BufRead + Send>, Error> {
+    let raw: Box<dyn Read + Send> = match source {
+        Source::Stdin => Box::new(std::io::stdin()),
+        Source::File(p) => Box::new(std::fs::File::open(p)?),
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, raw);
+    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+        let gz = flate2::bufread::MultiGzDecoder::new(reader);
+        return Ok(Box::new(BufReader::with_capacity(256 * 1024, gz)));
+    }
+    Ok(Box::new(reader))
+}
+
+/// One record read from an input, not yet extracted.
+pub struct Item {
+    /// The input it came from, as named on the command line (or found in a directory).
+    pub source: Arc<str>,
+    /// The record id: a page file's name, the `WARC-Record-ID`, a JSONL line's `id` (or, until
+    /// the line is parsed, its line number).
+    pub id: String,
+    pub url: Option<String>,
+    pub content: Content,
+}
+
+/// What became of a record at reading time.
+pub enum Content {
+    /// A page to extract, after the worker's part of the reading.
+    Page(Pending),
+    /// Not a page (a PDF, a WARC `request` record, …): counted, and written only with
+    /// `--include-skipped`. The string says why.
+    Skipped(String),
+    /// Unreadable: an error record.
+    Failed(Error),
+}
+
+/// The part of reading a record that a worker thread does.
+pub enum Pending {
+    /// A web-page file (or stdin), read whole up to the page cap.
+    File(Source),
+    /// A WARC `response` record's HTTP body, still chunked or compressed as the server sent
+    /// it; `cut` says the reader stopped at the page cap.
+    Http {
+        head: http::ResponseHead,
+        body: Vec<u8>,
+        cut: bool,
+    },
+    /// A page's bytes as they are (a WARC `resource` record), with the charset its
+    /// Content-Type declares.
+    Bytes {
+        bytes: Vec<u8>,
+        charset: Option<String>,
+    },
+    /// One line of a JSONL input.
+    JsonLine { line: u64, bytes: Vec<u8> },
+}
+
+/// A record ready for the extractor, or the error that stopped it.
+pub struct Opened {
+    /// A JSONL line's own `id` and `url` (they replace the item's).
+    pub id: Option<String>,
+    pub url: Option<String>,
+    /// A JSONL line's other fields, passed through to the output unchanged.
+    pub passthrough: serde_json::Map<String, serde_json::Value>,
+    /// The page's bytes and the transport charset, if one is known.
+    pub page: Result<(Vec<u8>, Option<String>), Error>,
+}
+
+impl Pending {
+    /// The bytes this record holds in memory while it waits for a worker.
+    pub fn held_bytes(&self) -> usize {
+        match self {
+            Pending::File(_) => 0,
+            Pending::Http { body, .. } => body.len(),
+            Pending::Bytes { bytes, .. } => bytes.len(),
+            Pending::JsonLine { bytes, .. } => bytes.len(),
+        }
+    }
+
+    /// Finishes reading: reads the file, decodes the HTTP body, or parses the JSON line.
+    pub fn open(self, limits: &LimitsConfig) -> Opened {
+        let plain = |page| Opened {
+            id: None,
+            url: None,
+            passthrough: serde_json::Map::new(),
+            page,
+        };
+        match self {
+            Pending::File(source) => plain(read(&source, limits.max_page_bytes).map(|b| (b, None))),
+            Pending::Http { head, body, cut } => plain(
+                http::decode_body(body, &head, cut, limits.max_page_bytes)
+                    .map(|b| (b, head.charset.clone())),
+            ),
+            Pending::Bytes { bytes, charset } => plain(Ok((bytes, charset))),
+            Pending::JsonLine { line, bytes } => jsonl::parse_line(line, &bytes),
+        }
+    }
+}
+
+/// The records of one input, in order: a web-page file is one record; a WARC or JSONL input
+/// holds many. An input that cannot be opened is one failed record.
+pub fn records(
+    source: Source,
+    format: InputFormat,
+    limits: &LimitsConfig,
+) -> Box<dyn Iterator<Item = Item> + Send> {
+    let name: Arc<str> = source.name().into();
+    if format == InputFormat::Html {
+        let item = Item {
+            source: name,
+            id: source.id(),
+            url: None,
+            content: Content::Page(Pending::File(source)),
+        };
+        return Box::new(std::iter::once(item));
+    }
+    let opened = match format {
+        InputFormat::Warc => match &source {
+            Source::Stdin => Ok(Box::new(std::io::stdin()) as Box<dyn Read + Send>),
+            Source::File(p) => std::fs::File::open(p)
+                .map(|f| Box::new(f) as Box<dyn Read + Send>)
+                .map_err(Error::from),
+        }
+        .map(|r| {
+            Box::new(warc::WarcItems::new(r, name.clone(), limits))
+                as Box<dyn Iterator<Item = Item> + Send>
+        }),
+        _ => open_stream(&source).map(|r| {
+            Box::new(jsonl::JsonlItems::new(r, name.clone(), limits))
+                as Box<dyn Iterator<Item = Item> + Send>
+        }),
+    };
+    opened.unwrap_or_else(|e| {
+        Box::new(std::iter::once(Item {
+            source: name,
+            id: source.id(),
+            url: None,
+            content: Content::Failed(e),
+        }))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        let of = |p: &str| InputFormat::of_path(Path::new(p));
+        assert_eq!(of("a/CC-MAIN-1.warc.gz"), Some(InputFormat::Warc));
+        assert_eq!(of("x.WARC"), Some(InputFormat::Warc));
+        assert_eq!(of("pages.jsonl.gz"), Some(InputFormat::Jsonl));
+        assert_eq!(of("page.HTM"), Some(InputFormat::Html));
+        assert_eq!(of("notes.txt"), None);
+        assert_eq!(of("archive.gz"), None);
+    }
 
     #[test]
     fn ids_drop_page_extensions() {

@@ -34,6 +34,12 @@ pub struct Record {
     /// When the final response arrived (RFC 3339, UTC), for a fetched URL.
     pub fetched_at: Option<String>,
     pub error: Option<String>,
+    /// Why the record was not extracted (not HTML, a WARC `request` record…); such records
+    /// are written only with `--include-skipped`.
+    pub skipped: Option<String>,
+    /// The other fields of a JSONL input record, passed through unchanged.
+    #[serde(flatten)]
+    pub passthrough: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Record {
@@ -54,6 +60,8 @@ impl Record {
             status: None,
             fetched_at: None,
             error: None,
+            skipped: None,
+            passthrough: serde_json::Map::new(),
         };
         match result {
             Ok(x) => {
@@ -140,6 +148,11 @@ impl<W: Write> Writer<W> {
         }
         self.written += 1;
         Ok(())
+    }
+
+    /// Pushes buffered output out (between records: a reader downstream sees whole lines).
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {

@@ -1,0 +1,358 @@
+//! Pipeline: the streaming batch runner behind `gleaner extract`.
+//!
+//! ```text
+//! reader (this thread) ──records──▶ rayon pool (--jobs) ──results──▶ writer thread
+//!     frames records in input order   read, decode, extract        input order (or
+//!     waits while too many are        each under the time          --unordered), --dedup,
+//!     in flight                       budget, panics caught        progress, summary
+//! ```
+//!
+//! A bounded number of records and bytes is in flight (`[batch]` in config.toml), so memory
+//! does not grow with the input. Every input record gives exactly one output record
+//! (skipped ones only with `--include-skipped`): an unreadable record, a panic or an overrun
+//! of the time budget becomes a record with an `error`, and the run goes on.
+
+pub mod dedup;
+mod flight;
+pub mod resume;
+mod writer;
+
+use std::collections::HashSet;
+use std::io::{BufWriter, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::{OnceLock, mpsc};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde_json::{Map, Value};
+
+use crate::input::{self, Content, InputFormat, Item, Source};
+use crate::output::{Format, Record};
+use crate::{Deadline, Error, Extraction, Extractor, PageInfo};
+use flight::InFlight;
+pub use writer::Summary;
+
+/// What the command line asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Files, directories, or `-` for stdin.
+    pub inputs: Vec<String>,
+    /// Overrides the format that file extensions say (needed for stdin).
+    pub input_format: Option<InputFormat>,
+    /// Output format; by default text for web-page files, JSONL when any input is WARC or JSONL.
+    pub format: Option<Format>,
+    /// The URL of a single web-page input.
+    pub url: Option<String>,
+    /// Worker threads; all cores when None.
+    pub jobs: Option<usize>,
+    /// Write records as they finish instead of in input order.
+    pub unordered: bool,
+    /// Write to this file instead of stdout.
+    pub output: Option<PathBuf>,
+    /// Skip the records already in `output`, and append.
+    pub resume: bool,
+    /// Drop paragraphs repeated across many pages of a host.
+    pub dedup: bool,
+    /// Write a record for each skipped (non-HTML) input record, too.
+    pub include_skipped: bool,
+    /// Plain text output: title, author and date lines before the text.
+    pub with_metadata: bool,
+    /// Show a progress line on stderr.
+    pub progress: bool,
+}
+
+impl Options {
+    /// The output format these inputs get when none is asked for.
+    pub fn output_format(&self, sources: &[(Source, InputFormat)]) -> Format {
+        self.format
+            .unwrap_or(if sources.iter().any(|(_, f)| f.holds_many()) {
+                Format::Jsonl
+            } else {
+                Format::Text
+            })
+    }
+}
+
+/// Expands the inputs and gives each its format: `--input-format`, else the extension, else
+/// a web page (so `gleaner extract notes.txt` still treats the file as one).
+pub fn sources(options: &Options) -> Vec<(Source, InputFormat)> {
+    input::expand(&options.inputs, options.input_format)
+        .into_iter()
+        .map(|source| {
+            let format = options.input_format.unwrap_or_else(|| match &source {
+                Source::File(path) => InputFormat::of_path(path).unwrap_or(InputFormat::Html),
+                Source::Stdin => InputFormat::Html,
+            });
+            (source, format)
+        })
+        .collect()
+}
+
+/// The output the pipeline writes to, which `run_and_then` lends to a caller afterwards.
+pub type Output = crate::output::Writer<Box<dyn Write + Send>>;
+
+/// Runs the whole batch. Errors are about the run itself (bad options, an output that
+/// cannot be written); bad inputs are records, counted in the summary.
+pub fn run(extractor: &Extractor, options: &Options) -> anyhow::Result<Summary> {
+    run_and_then(extractor, options, 0, |_| Ok(()))
+}
+
+/// [`run`], then `more` writes `more_records` further records (the fetcher's) to the same
+/// output before it is closed.
+pub fn run_and_then(
+    extractor: &Extractor,
+    options: &Options,
+    more_records: usize,
+    more: impl FnOnce(&mut Output) -> anyhow::Result<()>,
+) -> anyhow::Result<Summary> {
+    let config = extractor.config();
+    let sources = sources(options);
+    let format = options.output_format(&sources);
+    let holds_many = sources.iter().any(|(_, f)| f.holds_many());
+    // Anything but exactly one page is a list (an empty directory gives `[]` in JSON).
+    let many = sources.len() + more_records != 1 || holds_many;
+    // A summary line and a progress line are for batches of local inputs.
+    let batch =
+        sources.len() > 1 || holds_many || (options.output.is_some() && !sources.is_empty());
+    if options.url.is_some() && many {
+        bail!(
+            "--url sets the URL of a single web-page input, but the inputs hold more than one page"
+        );
+    }
+    if options.resume && (options.output.is_none() || format != Format::Jsonl) {
+        bail!("--resume needs --output FILE and JSONL output (--format jsonl)");
+    }
+
+    let mut dedup = options.dedup.then(|| dedup::Dedup::new(&config.batch));
+    let done = match (&options.output, options.resume) {
+        (Some(path), true) => resume::load(path, |record| {
+            if let Some(d) = dedup.as_mut() {
+                d.replay(
+                    record["url"].as_str(),
+                    record["text"].as_str().unwrap_or(""),
+                );
+            }
+        })?,
+        _ => resume::Done::default(),
+    };
+    let out: Box<dyn Write + Send> = match &options.output {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(options.resume)
+                .truncate(!options.resume)
+                .open(path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            Box::new(BufWriter::with_capacity(256 * 1024, file))
+        }
+        None => Box::new(BufWriter::with_capacity(256 * 1024, std::io::stdout())),
+    };
+
+    let jobs = options.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("gleaner-worker-{i}"))
+        .build()?;
+    let flight = InFlight::new(
+        config.batch.queue_per_job * pool.current_num_threads(),
+        config.batch.queue_bytes,
+    );
+    let work = Work {
+        extractor,
+        budget: Duration::from_millis(config.limits.time_budget_ms),
+        url: options.url.clone(),
+        include_skipped: options.include_skipped,
+        done: &done,
+    };
+    let sink = writer::Sink {
+        out: crate::output::Writer::new(out, format, many).with_metadata(options.with_metadata),
+        ordered: !options.unordered,
+        dedup: dedup.take(),
+        progress: options.progress,
+    };
+
+    let (results, received) = mpsc::channel::<writer::Finished>();
+    let (mut summary, mut out) = std::thread::scope(|threads| {
+        let writer = threads.spawn(|| writer::write_all(sink, received, &flight));
+        pool.in_place_scope(|scope| {
+            let mut seq = 0u64;
+            'inputs: for (source, format) in sources {
+                let mut records = input::records(source.clone(), format, &config.limits);
+                loop {
+                    // A panic in a reader abandons that input, with an error record for it.
+                    let next = catch_unwind(AssertUnwindSafe(|| records.next()))
+                        .unwrap_or_else(|p| Some(reader_panic(&source, p)));
+                    let Some(item) = next else {
+                        break;
+                    };
+                    let held = match &item.content {
+                        Content::Page(pending) => pending.held_bytes(),
+                        _ => 0,
+                    };
+                    if !flight.enter(held) {
+                        break 'inputs;
+                    }
+                    let results = results.clone();
+                    let work = &work;
+                    scope.spawn(move |_| {
+                        let outcome = work.guarded(item);
+                        // The writer is gone only when the output failed; its error is reported.
+                        let _ = results.send(writer::Finished { seq, held, outcome });
+                    });
+                    seq += 1;
+                }
+            }
+        });
+        drop(results);
+        writer.join().unwrap_or_else(|p| {
+            std::panic::resume_unwind(p);
+        })
+    })?;
+    more(&mut out)?;
+    out.finish().context("cannot write the output")?;
+    summary.batch = batch;
+    Ok(summary)
+}
+
+fn reader_panic(source: &Source, panic: Box<dyn std::any::Any + Send>) -> Item {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Item {
+        source: source.name().into(),
+        id: source.id(),
+        url: None,
+        content: Content::Failed(Error::Panic(format!(
+            "while reading, the rest of this input is lost: {message}"
+        ))),
+    }
+}
+
+/// What a worker needs.
+struct Work<'a> {
+    extractor: &'a Extractor,
+    budget: Duration,
+    url: Option<String>,
+    include_skipped: bool,
+    done: &'a resume::Done,
+}
+
+/// What became of one record.
+pub(crate) enum Outcome {
+    /// A record to write: extracted, empty, failed, or skipped with `--include-skipped`.
+    Record(Box<Record>, u64),
+    /// Skipped (not a page) and not written.
+    Skipped,
+    /// Already in the output file (`--resume`).
+    AlreadyDone,
+}
+
+impl Work<'_> {
+    /// `process`, with a panic anywhere in it turned into an error record.
+    fn guarded(&self, item: Item) -> Outcome {
+        let (source, id, url) = (item.source.clone(), item.id.clone(), item.url.clone());
+        catch_unwind(AssertUnwindSafe(|| self.process(item))).unwrap_or_else(|p| {
+            let message = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let record = Record::new(id, source.to_string(), url, Err(Error::Panic(message)));
+            Outcome::Record(Box::new(record), 0)
+        })
+    }
+
+    /// Finishes reading the record and extracts it, within the time budget, which starts
+    /// when a worker picks the record up.
+    fn process(&self, item: Item) -> Outcome {
+        let deadline = Deadline::after(self.budget);
+        let Item {
+            source,
+            id,
+            url,
+            content,
+        } = item;
+        let url = self.url.clone().or(url);
+        let pending = match content {
+            Content::Page(pending) => pending,
+            Content::Skipped(_) | Content::Failed(_) if self.done.contains(&source, &id) => {
+                return Outcome::AlreadyDone;
+            }
+            Content::Skipped(_) if !self.include_skipped => return Outcome::Skipped,
+            Content::Skipped(reason) => {
+                let mut record =
+                    Record::new(id, source.to_string(), url, Ok(Extraction::default()));
+                record.skipped = Some(reason);
+                return Outcome::Record(Box::new(record), 0);
+            }
+            Content::Failed(e) => {
+                let record = Record::new(id, source.to_string(), url, Err(e));
+                return Outcome::Record(Box::new(record), 0);
+            }
+        };
+        let opened = pending.open(&self.extractor.config().limits);
+        let id = opened.id.unwrap_or(id);
+        let url = opened.url.or(url);
+        if self.done.contains(&source, &id) {
+            return Outcome::AlreadyDone;
+        }
+        let mut page_bytes = 0;
+        let result = opened.page.and_then(|(bytes, charset)| {
+            page_bytes = bytes.len() as u64;
+            let info = PageInfo {
+                url: url.as_deref(),
+                charset: charset.as_deref(),
+            };
+            self.extractor.extract_bytes_until(&bytes, &info, deadline)
+        });
+        let mut record = Record::new(id, source.to_string(), url, result);
+        record.passthrough = passthrough(opened.passthrough);
+        Outcome::Record(Box::new(record), page_bytes)
+    }
+}
+
+/// Input fields pass through under their own names, except those the output record has
+/// itself (`title`, `text`, `source`…), which become `input_title` and so on: nothing the
+/// input said is lost, and no output field is written twice.
+fn passthrough(fields: Map<String, Value>) -> Map<String, Value> {
+    static OWN: OnceLock<HashSet<String>> = OnceLock::new();
+    let own = OWN.get_or_init(|| {
+        let blank = Record::new(String::new(), String::new(), None, Err(Error::Empty));
+        match serde_json::to_value(blank) {
+            Ok(Value::Object(map)) => map.keys().cloned().collect(),
+            _ => HashSet::new(),
+        }
+    });
+    let mut out = Map::with_capacity(fields.len());
+    for (mut key, value) in fields {
+        while own.contains(&key) || out.contains_key(&key) {
+            key = format!("input_{key}");
+        }
+        out.insert(key, value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passthrough_renames_fields_the_record_has() {
+        let fields: Map<String, Value> = serde_json::from_str(
+            r#"{"lang": "fr", "title": "theirs", "input_title": "also theirs", "text": 1}"#,
+        )
+        .unwrap();
+        let out = passthrough(fields);
+        let keys: Vec<&str> = out.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["lang", "input_title", "input_input_title", "input_text"]
+        );
+        assert_eq!(out["input_title"], "theirs");
+    }
+}

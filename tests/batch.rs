@@ -1,0 +1,734 @@
+//! Batch: the `gleaner` binary on WARC and JSONL inputs, as a preprocessing pipeline runs
+//! it. WARC files are built here (gzip per record with flate2, as Common Crawl writes them),
+//! with the damage real crawls have: non-HTML payloads, request and metadata records, a
+//! corrupt gzip member, a truncated last record. Checks the counts, that every record comes
+//! out once and in order, pass-through fields, resume after a kill, dedup, and the time
+//! budget. Run with `cargo test --release --test batch`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gleaner");
+
+/// A fresh, empty temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!(
+            "gleaner-batch-test-{}-{n}-{name}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> String {
+        let path = self.0.join(rel);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs gleaner with `stdin` as its standard input.
+fn gleaner(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gleaner");
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn jsonl(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8(bytes.to_vec())
+        .expect("utf-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// The summary line's counts: read, extracted, empty, skipped, failed.
+fn counts(o: &Output) -> [u64; 5] {
+    let err = stderr(o);
+    let line = err
+        .lines()
+        .find(|l| l.contains("records read:"))
+        .unwrap_or_else(|| panic!("no summary line in {err:?}"));
+    let number_before = |word: &str| -> u64 {
+        let at = line
+            .find(word)
+            .unwrap_or_else(|| panic!("{word} in {line:?}"));
+        line[..at]
+            .split_whitespace()
+            .last()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("number before {word} in {line:?}"))
+    };
+    [
+        number_before("records read"),
+        number_before("extracted"),
+        number_before("empty"),
+        number_before("skipped"),
+        number_before("failed"),
+    ]
+}
+
+/// A small article whose sentences start with `lead`, with navigation around it.
+fn article(lead: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{lead}</title></head><body>\
+<nav><a href=\"/\">Home</a> <a href=\"/news\">News</a> <a href=\"/about\">About us</a></nav><article><h1>{lead}</h1>\
+<p>{lead}: the council voted on Tuesday to extend the night bus network to the three outer districts, after a long campaign by residents.</p>\
+<p>Four new routes will run every thirty minutes between midnight and five in the morning from September, paid for by the parking levy.</p>\
+</article><footer><a href=\"/privacy\">Privacy</a></footer></body></html>"
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// WARC building
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn warc_record(kind: &str, id: &str, url: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n\
+         WARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Target-URI: {url}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+fn response(id: &str, url: &str, headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut http = format!("HTTP/1.1 200 OK\r\n{headers}\r\n").into_bytes();
+    http.extend_from_slice(body);
+    warc_record(
+        "response",
+        id,
+        url,
+        "application/http; msgtype=response",
+        &http,
+    )
+}
+
+fn request(id: &str, url: &str) -> Vec<u8> {
+    let block = b"GET /news HTTP/1.1\r\nHost: example.org\r\n\r\n";
+    warc_record(
+        "request",
+        id,
+        url,
+        "application/http; msgtype=request",
+        block,
+    )
+}
+
+fn metadata(id: &str, url: &str) -> Vec<u8> {
+    warc_record(
+        "metadata",
+        id,
+        url,
+        "application/warc-fields",
+        b"fetchTimeMs: 120\r\n",
+    )
+}
+
+/// A gzip member whose deflate data is garbled in the middle.
+fn broken_member(record: &[u8]) -> Vec<u8> {
+    let mut member = gzip(record);
+    let mid = member.len() / 2;
+    for b in &mut member[mid..mid + 64] {
+        *b ^= 0xa5;
+    }
+    member
+}
+
+/// The damaged crawl of the issue: 4 HTML pages (one windows-1252 declared only in the HTTP
+/// header, one gzip + chunked), a PDF, request and metadata records, a corrupt gzip member
+/// and a truncated last record.
+fn damaged_crawl() -> Vec<u8> {
+    let mut w = Vec::new();
+    w.extend(gzip(&warc_record(
+        "warcinfo",
+        "info",
+        "",
+        "application/warc-fields",
+        b"software: test\r\n",
+    )));
+    for n in 1..=2 {
+        let url = format!("https://news.example/{n}");
+        w.extend(gzip(&request(&format!("req-{n}"), &url)));
+        let page = article(&format!("Page {n} report"));
+        w.extend(gzip(&response(
+            &format!("page-{n}"),
+            &url,
+            "Content-Type: text/html\r\n",
+            page.as_bytes(),
+        )));
+        w.extend(gzip(&metadata(&format!("meta-{n}"), &url)));
+    }
+    // windows-1252, declared only by the HTTP header (the page's <meta> says nothing).
+    let latin = article("Caf\u{e9} report").replace("<meta charset=\"utf-8\">", "");
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&latin);
+    w.extend(gzip(&response(
+        "page-3",
+        "https://news.example/3",
+        "Content-Type: text/html; charset=windows-1252\r\n",
+        &latin,
+    )));
+    w.extend(gzip(&response(
+        "pdf",
+        "https://news.example/report.pdf",
+        "Content-Type: application/pdf\r\n",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n",
+    )));
+    // Corrupt gzip member in the middle of the file.
+    w.extend(broken_member(&response(
+        "broken",
+        "https://news.example/broken",
+        "Content-Type: text/html\r\n",
+        article("Broken report").repeat(20).as_bytes(),
+    )));
+    // gzip Content-Encoding and chunked transfer, as a raw capture stores them.
+    let page = gzip(article("Page 4 report").as_bytes());
+    let mut chunked = format!("{:x}\r\n", page.len()).into_bytes();
+    chunked.extend(&page);
+    chunked.extend(b"\r\n0\r\n\r\n");
+    w.extend(gzip(&response(
+        "page-4",
+        "https://news.example/4",
+        "Content-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+        &chunked,
+    )));
+    // The last record, cut off in the middle (a crawl killed while writing).
+    let last = gzip(&response(
+        "truncated",
+        "https://news.example/last",
+        "Content-Type: text/html\r\n",
+        article("Last report").repeat(20).as_bytes(),
+    ));
+    w.extend(&last[..last.len() / 2]);
+    w
+}
+
+#[test]
+fn damaged_warc_gives_the_right_counts_and_finishes() {
+    let dir = TempDir::new("warc");
+    let warc = dir.write("crawl.warc.gz", &damaged_crawl());
+    let out = gleaner(&["extract", &warc], b"");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "some records failed: {}",
+        stderr(&out)
+    );
+    // warcinfo, 2 × (request, response, metadata), latin page, PDF, broken, page 4, truncated
+    assert_eq!(counts(&out), [12, 4, 0, 6, 2], "{}", stderr(&out));
+
+    let records = jsonl(&out.stdout);
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "<urn:uuid:page-1>",
+            "<urn:uuid:page-2>",
+            "<urn:uuid:page-3>",
+            "<urn:uuid:broken>",
+            "<urn:uuid:page-4>",
+            "<urn:uuid:truncated>",
+        ],
+        "pages and failures, in file order; skipped records are not written"
+    );
+    for (r, lead) in records
+        .iter()
+        .zip(["Page 1", "Page 2", "Café", "", "Page 4"])
+    {
+        if lead.is_empty() {
+            continue;
+        }
+        assert_eq!(r["error"], Value::Null, "{r}");
+        let text = r["text"].as_str().unwrap();
+        assert!(
+            text.starts_with(&format!("{lead} report: the council voted")),
+            "{text:?}"
+        );
+        assert!(!text.contains("About us"), "{text:?}");
+        assert_eq!(r["source"], warc.as_str());
+    }
+    assert_eq!(records[0]["url"], "https://news.example/1");
+    assert_eq!(
+        records[2]["encoding"], "windows-1252",
+        "HTTP charset honoured"
+    );
+    for failed in [&records[3], &records[5]] {
+        let error = failed["error"].as_str().expect("an error");
+        assert!(error.contains("WARC record at byte"), "{error}");
+        assert_eq!(failed["text"], "");
+    }
+    assert!(
+        records[5]["error"].as_str().unwrap().contains("truncated"),
+        "{}",
+        records[5]
+    );
+}
+
+#[test]
+fn include_skipped_writes_a_record_for_each_with_the_reason() {
+    let dir = TempDir::new("skipped");
+    let warc = dir.write("crawl.warc.gz", &damaged_crawl());
+    let out = gleaner(&["extract", "--include-skipped", &warc], b"");
+    assert_eq!(counts(&out), [12, 4, 0, 6, 2]);
+    let records = jsonl(&out.stdout);
+    assert_eq!(records.len(), 12, "one record per input record");
+    let skipped: Vec<(&str, &str)> = records
+        .iter()
+        .filter_map(|r| Some((r["id"].as_str()?, r["skipped"].as_str()?)))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("<urn:uuid:info>", "WARC warcinfo record"),
+            ("<urn:uuid:req-1>", "WARC request record"),
+            ("<urn:uuid:meta-1>", "WARC metadata record"),
+            ("<urn:uuid:req-2>", "WARC request record"),
+            ("<urn:uuid:meta-2>", "WARC metadata record"),
+            ("<urn:uuid:pdf>", "not HTML: application/pdf"),
+        ]
+    );
+    // Extracted records say they were not skipped.
+    assert_eq!(records[2]["skipped"], Value::Null);
+}
+
+#[test]
+fn plain_warc_from_stdin() {
+    let mut warc = Vec::new();
+    for n in 1..=3 {
+        let url = format!("https://plain.example/{n}");
+        warc.extend(request(&format!("r{n}"), &url));
+        warc.extend(response(
+            &format!("p{n}"),
+            &url,
+            "Content-Type: text/html; charset=utf-8\r\n",
+            article(&format!("Plain {n}")).as_bytes(),
+        ));
+    }
+    let out = gleaner(&["extract", "--input-format", "warc", "-"], &warc);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(counts(&out), [6, 3, 0, 3, 0]);
+    let records = jsonl(&out.stdout);
+    assert_eq!(records.len(), 3);
+    assert!(
+        records[2]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Plain 3: the council")
+    );
+    assert_eq!(records[2]["source"], "-");
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSONL
+
+/// `n` JSONL lines with `id`, `url`, the page (every fifth as `html_base64`) and fields to
+/// pass through, one of them named like an output field.
+fn jsonl_input(n: usize, host: &str) -> Vec<u8> {
+    use base64::Engine;
+    let mut out = Vec::new();
+    for i in 0..n {
+        let page = article(&format!("Item {i}"));
+        let mut line = json!({
+            "id": format!("doc-{i}"),
+            "url": format!("https://{host}/item/{i}"),
+            "n": i,
+            "crawl": {"segment": i % 7, "tags": ["a", "b"]},
+            "title": format!("their title {i}"),
+        });
+        if i % 5 == 0 {
+            line["html_base64"] = json!(base64::engine::general_purpose::STANDARD.encode(&page));
+        } else {
+            line["html"] = json!(page);
+        }
+        serde_json::to_writer(&mut out, &line).unwrap();
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn jsonl_thousand_lines_in_order_with_pass_through() {
+    let input = jsonl_input(1000, "jsonl.example");
+    let out = gleaner(
+        &["extract", "--input-format", "jsonl", "--jobs", "2", "-"],
+        &input,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(counts(&out), [1000, 1000, 0, 0, 0]);
+    let records = jsonl(&out.stdout);
+    assert_eq!(records.len(), 1000);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r["id"], format!("doc-{i}"), "order");
+        assert_eq!(r["url"], format!("https://jsonl.example/item/{i}"));
+        assert_eq!(r["n"], i, "pass-through");
+        assert_eq!(r["crawl"], json!({"segment": i % 7, "tags": ["a", "b"]}));
+        // An input field named like an output field is kept under another name.
+        assert_eq!(r["input_title"], format!("their title {i}"));
+        assert_eq!(r["title"], format!("Item {i}"));
+        let text = r["text"].as_str().unwrap();
+        assert!(
+            text.starts_with(&format!("Item {i}: the council voted")),
+            "{i}: {text:?}"
+        );
+        assert!(r.get("html").is_none() && r.get("html_base64").is_none());
+    }
+}
+
+#[test]
+fn unordered_writes_the_same_records() {
+    let input = jsonl_input(200, "u.example");
+    let ordered = gleaner(&["extract", "--input-format", "jsonl", "-"], &input);
+    let unordered = gleaner(
+        &["extract", "--input-format", "jsonl", "--unordered", "-"],
+        &input,
+    );
+    let mut a: Vec<String> = String::from_utf8(ordered.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let mut b: Vec<String> = String::from_utf8(unordered.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(a.len(), 200);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn bad_jsonl_lines_are_error_records_and_the_rest_goes_on() {
+    let dir = TempDir::new("badjsonl");
+    let mut input = jsonl_input(2, "bad.example");
+    input.extend(b"{this is not json\n\n[1, 2]\n{\"id\": \"no-page\", \"keep\": 1}\n");
+    input.extend(jsonl_input(1, "bad.example"));
+    let path = dir.write("pages.jsonl", &input);
+    let out = gleaner(&["extract", &path], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(counts(&out), [6, 3, 0, 0, 3]);
+    let records = jsonl(&out.stdout);
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["doc-0", "doc-1", "3", "5", "no-page", "doc-0"]);
+    assert!(
+        records[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("JSONL line 3: invalid JSON")
+    );
+    assert!(
+        records[3]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a JSON object")
+    );
+    assert!(
+        records[4]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no \"html\"")
+    );
+    assert_eq!(records[4]["keep"], 1, "pass-through survives an error");
+}
+
+#[test]
+fn gzipped_jsonl_file_by_extension() {
+    let dir = TempDir::new("jsonlgz");
+    let path = dir.write("pages.jsonl.gz", &gzip(&jsonl_input(20, "gz.example")));
+    let out = gleaner(&["extract", &path], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(jsonl(&out.stdout).len(), 20);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resume
+
+#[test]
+fn resume_after_a_kill_gives_the_same_file_as_an_uninterrupted_run() {
+    let dir = TempDir::new("resume");
+    let input = dir.write("pages.jsonl", &jsonl_input(300, "resume.example"));
+    let full = dir.path("full.jsonl").display().to_string();
+    let out = gleaner(&["extract", &input, "-o", &full], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = std::fs::read(&full).unwrap();
+    assert_eq!(jsonl(&expected).len(), 300);
+
+    // A kill leaves whole lines and one partial line: cut the file in the middle of a line.
+    for cut in [0, expected.len() / 3, expected.len() - 10] {
+        assert_ne!(expected.get(cut.wrapping_sub(1)), Some(&b'\n'));
+        let killed = dir
+            .path(&format!("killed-{cut}.jsonl"))
+            .display()
+            .to_string();
+        std::fs::write(&killed, &expected[..cut]).unwrap();
+        let out = gleaner(&["extract", &input, "-o", &killed, "--resume"], b"");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            std::fs::read(&killed).unwrap() == expected,
+            "resumed from byte {cut}: not the same file"
+        );
+        let whole_lines = expected[..cut].iter().filter(|&&b| b == b'\n').count();
+        assert!(
+            stderr(&out).contains(&format!("{whole_lines} already in the output"))
+                || whole_lines == 0,
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn resume_after_a_real_kill() {
+    let dir = TempDir::new("kill");
+    let input = dir.write("pages.jsonl", &jsonl_input(3000, "kill.example"));
+    let full = dir.path("full.jsonl").display().to_string();
+    assert_eq!(
+        gleaner(&["extract", &input, "-o", &full], b"")
+            .status
+            .code(),
+        Some(0)
+    );
+    let expected = std::fs::read(&full).unwrap();
+
+    let killed = dir.path("killed.jsonl").display().to_string();
+    let mut child = Command::new(BIN)
+        .args(["extract", &input, "-o", &killed, "--jobs", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL: no cleanup) once some output is on disk; if it finishes first, the
+    // resume below has nothing left to do, which must work too.
+    let start = Instant::now();
+    while std::fs::metadata(&killed).map_or(0, |m| m.len()) < 100_000
+        && start.elapsed() < Duration::from_secs(60)
+        && child.try_wait().unwrap().is_none()
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let out = gleaner(&["extract", &input, "-o", &killed, "--resume"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read(&killed).unwrap() == expected,
+        "not the same file after resume"
+    );
+}
+
+#[test]
+fn resume_needs_an_output_file_and_refuses_a_foreign_one() {
+    let dir = TempDir::new("resume-usage");
+    let input = dir.write("pages.jsonl", &jsonl_input(2, "x.example"));
+    let out = gleaner(&["extract", &input, "--resume"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let foreign = dir.write("notes.txt", b"my shopping list\n");
+    let out = gleaner(&["extract", &input, "-o", &foreign, "--resume"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not JSON"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&foreign).unwrap(),
+        b"my shopping list\n",
+        "left alone"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dedup
+
+/// Pages of one host that all end with the same newsletter pitch.
+fn pages_with_boilerplate(n: usize) -> Vec<u8> {
+    let pitch = "Get the Harbour Gazette in your inbox: the week's stories from the waterfront, the fish market and the ferry, every Friday morning, free.";
+    let mut out = Vec::new();
+    for i in 0..n {
+        let page = article(&format!("Story {i}"))
+            .replace("</article>", &format!("<p>{pitch}</p></article>"));
+        let line = json!({"id": i.to_string(), "url": format!("https://gazette.example/{i}"), "html": page});
+        serde_json::to_writer(&mut out, &line).unwrap();
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn dedup_drops_a_paragraph_repeated_across_a_host() {
+    let input = pages_with_boilerplate(6);
+    let plain = jsonl(&gleaner(&["extract", "--input-format", "jsonl", "-"], &input).stdout);
+    assert!(
+        plain
+            .iter()
+            .all(|r| r["text"].as_str().unwrap().contains("Harbour Gazette"))
+    );
+    let out = gleaner(
+        &["extract", "--input-format", "jsonl", "--dedup", "-"],
+        &input,
+    );
+    let records = jsonl(&out.stdout);
+    let has_pitch: Vec<bool> = records
+        .iter()
+        .map(|r| r["text"].as_str().unwrap().contains("Harbour Gazette"))
+        .collect();
+    assert_eq!(has_pitch, [true, true, true, false, false, false]);
+    assert!(
+        records[5]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Story 5: the council voted")
+    );
+}
+
+#[test]
+fn resume_with_dedup_matches_an_uninterrupted_run() {
+    let dir = TempDir::new("dedup-resume");
+    let input = dir.write("pages.jsonl", &pages_with_boilerplate(8));
+    let full = dir.path("full.jsonl").display().to_string();
+    gleaner(&["extract", &input, "--dedup", "-o", &full], b"");
+    let expected = std::fs::read(&full).unwrap();
+    // Killed after two pages: the resumed run must still know the pitch was seen twice.
+    let cut = expected
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(1)
+        .unwrap()
+        .0
+        + 20;
+    let killed = dir.path("killed.jsonl").display().to_string();
+    std::fs::write(&killed, &expected[..cut]).unwrap();
+    gleaner(
+        &["extract", &input, "--dedup", "-o", &killed, "--resume"],
+        b"",
+    );
+    assert!(std::fs::read(&killed).unwrap() == expected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time budget
+
+#[test]
+fn a_page_over_its_time_budget_is_an_error_record_and_the_rest_complete() {
+    let dir = TempDir::new("budget");
+    for n in 1..=4 {
+        dir.write(
+            &format!("page{n}.html"),
+            article(&format!("Page {n}")).as_bytes(),
+        );
+    }
+    // Two million elements: seconds of parsing, far over a quarter-second budget.
+    let slow = format!(
+        "<html><body><div>{}</div></body></html>",
+        "<b>a</b>".repeat(2_000_000)
+    );
+    dir.write("page3-slow.html", slow.as_bytes());
+    let config = dir.write("budget.toml", b"[limits]\ntime_budget_ms = 250\n");
+    let out = gleaner(
+        &[
+            "extract",
+            "--format",
+            "jsonl",
+            "--config",
+            &config,
+            &dir.0.display().to_string(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(counts(&out), [5, 4, 0, 0, 1]);
+    let records = jsonl(&out.stdout);
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["page1", "page2", "page3-slow", "page3", "page4"]);
+    let error = records[2]["error"].as_str().expect("an error record");
+    assert!(error.contains("time budget of 250 ms"), "{error}");
+    for i in [0, 1, 3, 4] {
+        assert_eq!(records[i]["error"], Value::Null, "{}", records[i]);
+        assert!(
+            records[i]["text"]
+                .as_str()
+                .unwrap()
+                .contains("the council voted")
+        );
+    }
+}
+
+#[test]
+fn the_library_gives_up_at_a_passed_deadline() {
+    use gleaner::{Config, Deadline, Error, Extractor, PageInfo};
+    let extractor = Extractor::new(Config::default()).unwrap();
+    let page = article("Deadline");
+    let passed = Deadline::after(Duration::from_millis(1));
+    std::thread::sleep(Duration::from_millis(5));
+    match extractor.extract_bytes_until(page.as_bytes(), &PageInfo::default(), passed) {
+        Err(Error::TimeBudget { budget_ms: 1 }) => {}
+        other => panic!("expected the time budget error, got {other:?}"),
+    }
+    let later = Deadline::after(Duration::from_secs(600));
+    let ok = extractor
+        .extract_bytes_until(page.as_bytes(), &PageInfo::default(), later)
+        .unwrap();
+    assert!(ok.text.starts_with("Deadline: the council voted"));
+}
+
+#[test]
+fn url_with_a_warc_is_a_usage_error() {
+    let dir = TempDir::new("url-warc");
+    let warc = dir.write(
+        "x.warc",
+        &response(
+            "1",
+            "https://a.example/",
+            "Content-Type: text/html\r\n",
+            b"<p>x</p>",
+        ),
+    );
+    let out = gleaner(&["extract", "--url", "https://b.example/", &warc], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--url"));
+}

@@ -134,8 +134,12 @@ pub fn parse_line(line: u64, bytes: &[u8]) -> Opened {
             )));
         }
     };
-    let url = match object.shift_remove("url") {
-        Some(Value::String(s)) => Some(s),
+    // A `url` that is not a string is not ours to read: it passes through (as `input_url`).
+    let url = match object.get("url") {
+        Some(Value::String(_)) | Some(Value::Null) => match object.shift_remove("url") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        },
         _ => None,
     };
     let page = match (
@@ -257,8 +261,13 @@ mod tests {
         assert!(err(br#"{"html":5}"#).contains("must be a string"));
         assert!(err(br#"{"html_base64":"***"}"#).contains("not base64"));
         assert!(err(br#"{"id":[1],"html":""}"#).contains("\"id\" must be"));
-        let o = parse_line(3, br#"{"id":"x","keep":true}"#);
+        let o = parse_line(3, br#"{"id":"x","keep":true,"url":{"host":"a"}}"#);
         assert_eq!(o.id.as_deref(), Some("x"));
         assert_eq!(o.passthrough["keep"], true);
+        assert_eq!(o.url, None);
+        assert_eq!(
+            o.passthrough["url"]["host"], "a",
+            "a url we cannot read passes through"
+        );
     }
 }

@@ -170,7 +170,8 @@ pub fn run_and_then(
         out: crate::output::Writer::new(out, format, many).with_metadata(options.with_metadata),
         ordered: !options.unordered,
         dedup: dedup.take(),
-        progress: options.progress,
+        // A single page is done before a progress line would show.
+        progress: options.progress && batch,
     };
 
     let (results, received) = mpsc::channel::<writer::Finished>();

@@ -191,7 +191,7 @@ fn progress_line(s: &Summary) -> String {
     format!(
         "{} records, {:.0} pages/s, {:.1} MB/s, {} failed, {} skipped",
         s.read,
-        (s.read - s.already_done) as f64 / secs,
+        (s.extracted + s.empty + s.failed) as f64 / secs,
         s.page_bytes as f64 / 1e6 / secs,
         s.failed,
         s.skipped

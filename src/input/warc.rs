@@ -365,6 +365,9 @@ struct Input<R> {
     pos: usize,
     end: usize,
     consumed: u64,
+    /// The underlying read failed (a bad disk, a closed pipe): after that error is reported
+    /// once, the input ends here, instead of failing again at every attempt to move on.
+    failed: bool,
 }
 
 impl<R: Read> Input<R> {
@@ -375,6 +378,7 @@ impl<R: Read> Input<R> {
             pos: 0,
             end: 0,
             consumed: 0,
+            failed: false,
         }
     }
 
@@ -382,7 +386,7 @@ impl<R: Read> Input<R> {
     /// the input ends first.
     fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
         let n = n.min(self.buf.len());
-        if self.end - self.pos < n {
+        if self.end - self.pos < n && !self.failed {
             self.buf.copy_within(self.pos..self.end, 0);
             self.end -= self.pos;
             self.pos = 0;
@@ -391,7 +395,10 @@ impl<R: Read> Input<R> {
                     Ok(0) => break,
                     Ok(k) => self.end += k,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
+                    Err(e) => {
+                        self.failed = true;
+                        return Err(e);
+                    }
                 }
             }
         }
@@ -851,6 +858,52 @@ mod tests {
         let items = read_all(warc);
         assert!(items[0].1.contains("Content-Length"), "{items:?}");
         assert_eq!(items.last().unwrap().0, "<urn:uuid:2>");
+    }
+
+    /// Reads `good` bytes, then fails every read, as a bad disk does.
+    struct FailingReader {
+        good: Vec<u8>,
+        at: usize,
+    }
+
+    impl Read for FailingReader {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.at < self.good.len() {
+                let n = out.len().min(self.good.len() - self.at).min(100);
+                out[..n].copy_from_slice(&self.good[self.at..self.at + n]);
+                self.at += n;
+                return Ok(n);
+            }
+            Err(io::Error::other("device error"))
+        }
+    }
+
+    #[test]
+    fn a_failing_input_is_one_error_and_the_end() {
+        for compress in [false, true] {
+            let (one, two) = (
+                response("1", "text/html", "<p>one</p>"),
+                response("2", "text/html", &"<p>two</p>".repeat(100)),
+            );
+            let (one, two) = if compress {
+                (gzip(&one), gzip(&two))
+            } else {
+                (one, two)
+            };
+            let cut = one.len() + two.len() / 2;
+            let good = [one, two].concat();
+            let reader = FailingReader {
+                good: good[..cut].to_vec(),
+                at: 0,
+            };
+            let limits = crate::Config::default().limits;
+            let items: Vec<Item> = WarcItems::new(reader, "bad-disk".into(), &limits).collect();
+            assert_eq!(items.len(), 2, "compress {compress}");
+            match &items[1].content {
+                Content::Failed(e) => assert!(e.to_string().contains("device error"), "{e}"),
+                _ => panic!("the second record should fail"),
+            }
+        }
     }
 
     #[test]

@@ -294,13 +294,16 @@ impl Extractor {
 }
 
 /// A caught panic as an error naming what it said.
-fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
-    let msg = p
-        .downcast_ref::<&str>()
+pub(crate) fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
+    Error::Panic(panic_message(p))
+}
+
+/// What a caught panic said.
+pub(crate) fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    Error::Panic(msg)
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 fn is_link_light(blocks: &[Block], outside_links_share: f64) -> bool {

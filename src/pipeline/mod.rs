@@ -181,10 +181,14 @@ pub fn run_and_then(
             let mut seq = 0u64;
             'inputs: for (source, format) in sources {
                 let mut records = input::records(source.clone(), format, &config.limits);
-                loop {
+                let mut reading = true;
+                while reading {
                     // A panic in a reader abandons that input, with an error record for it.
-                    let next = catch_unwind(AssertUnwindSafe(|| records.next()))
-                        .unwrap_or_else(|p| Some(reader_panic(&source, p)));
+                    let next =
+                        catch_unwind(AssertUnwindSafe(|| records.next())).unwrap_or_else(|p| {
+                            reading = false;
+                            Some(reader_panic(&source, p))
+                        });
                     let Some(item) = next else {
                         break;
                     };
@@ -218,17 +222,13 @@ pub fn run_and_then(
 }
 
 fn reader_panic(source: &Source, panic: Box<dyn std::any::Any + Send>) -> Item {
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
     Item {
         source: source.name().into(),
         id: source.id(),
         url: None,
         content: Content::Failed(Error::Panic(format!(
-            "while reading, the rest of this input is lost: {message}"
+            "in the reader of this input (the rest of it is lost): {}",
+            crate::panic_message(panic)
         ))),
     }
 }
@@ -257,12 +257,7 @@ impl Work<'_> {
     fn guarded(&self, item: Item) -> Outcome {
         let (source, id, url) = (item.source.clone(), item.id.clone(), item.url.clone());
         catch_unwind(AssertUnwindSafe(|| self.process(item))).unwrap_or_else(|p| {
-            let message = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            let record = Record::new(id, source.to_string(), url, Err(Error::Panic(message)));
+            let record = Record::new(id, source.to_string(), url, Err(crate::panic_error(p)));
             Outcome::Record(Box::new(record), 0)
         })
     }

@@ -294,6 +294,11 @@ fn damaged_warc_gives_the_right_counts_and_finishes() {
         assert_eq!(r["source"], warc.as_str());
     }
     assert_eq!(records[0]["url"], "https://news.example/1");
+    assert_eq!(records[0]["status"], 200, "the HTTP status of the response");
+    assert_eq!(
+        records[0]["fetched_at"], "2026-01-01T00:00:00Z",
+        "WARC-Date"
+    );
     assert_eq!(
         records[2]["encoding"], "windows-1252",
         "HTTP charset honoured"

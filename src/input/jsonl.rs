@@ -40,6 +40,8 @@ impl<R: BufRead> JsonlItems<R> {
             source: self.source.clone(),
             id: self.line.to_string(),
             url: None,
+            status: None,
+            fetched_at: None,
             content,
         }
     }

@@ -178,6 +178,10 @@ pub struct Item {
     /// the line is parsed, its line number).
     pub id: String,
     pub url: Option<String>,
+    /// For a WARC record: the HTTP status of the response, and when it was archived
+    /// (`WARC-Date`).
+    pub status: Option<u16>,
+    pub fetched_at: Option<String>,
     pub content: Content,
 }
 
@@ -268,6 +272,8 @@ pub fn records(
             source: name,
             id: source.id(),
             url: None,
+            status: None,
+            fetched_at: None,
             content: Content::Page(Pending::File(source)),
         };
         return Box::new(std::iter::once(item));
@@ -293,6 +299,8 @@ pub fn records(
             source: name,
             id: source.id(),
             url: None,
+            status: None,
+            fetched_at: None,
             content: Content::Failed(e),
         }))
     })

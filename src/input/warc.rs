@@ -38,6 +38,8 @@ pub struct Header {
     pub warc_type: String,
     pub record_id: Option<String>,
     pub target_uri: Option<String>,
+    /// `WARC-Date`: when the record was captured.
+    pub date: Option<String>,
     /// The block's `Content-Type` (`application/http; msgtype=response` for responses).
     pub content_type: Option<String>,
     pub content_length: u64,
@@ -347,6 +349,7 @@ fn read_header(reader: &mut dyn BufRead, offset: u64) -> Result<Header, String> 
                 let uri = value.trim_start_matches('<').trim_end_matches('>');
                 header.target_uri = Some(uri.to_string());
             }
+            "warc-date" => header.date = Some(value),
             "content-type" => header.content_type = Some(value),
             "content-length" => content_length = value.parse::<u64>().ok(),
             _ => {}
@@ -480,7 +483,8 @@ impl<R: Read> WarcItems<R> {
     }
 
     /// Reads what a record needs: the HTTP head of a response, the whole page when it is one.
-    fn content(&mut self, header: &Header) -> Result<Content, Error> {
+    /// A response's HTTP status goes to `status`.
+    fn content(&mut self, header: &Header, status: &mut Option<u16>) -> Result<Content, Error> {
         let (block_mime, block_charset) = header
             .content_type
             .as_deref()
@@ -496,6 +500,7 @@ impl<R: Read> WarcItems<R> {
                     return Ok(Content::Skipped(format!("WARC response of type {what}")));
                 }
                 let head = http::parse_head(&block).map_err(Error::Http)?;
+                *status = Some(head.status);
                 if !(200..300).contains(&head.status) {
                     return Ok(Content::Skipped(format!("HTTP status {}", head.status)));
                 }
@@ -552,11 +557,14 @@ impl<R: Read> Iterator for WarcItems<R> {
                     source: self.source.clone(),
                     id: format!("offset-{offset}"),
                     url: None,
+                    status: None,
+                    fetched_at: None,
                     content: Content::Failed(e),
                 });
             }
         };
-        let content = self.content(&header);
+        let mut status = None;
+        let content = self.content(&header, &mut status);
         // Finish even after a failure: the error to report is the first one.
         let finished = self.reader.finish_record();
         let content = match (content, finished) {
@@ -569,6 +577,8 @@ impl<R: Read> Iterator for WarcItems<R> {
                 .record_id
                 .unwrap_or_else(|| format!("offset-{}", header.offset)),
             url: header.target_uri,
+            status,
+            fetched_at: header.date,
             content,
         })
     }

@@ -226,6 +226,8 @@ fn reader_panic(source: &Source, panic: Box<dyn std::any::Any + Send>) -> Item {
         source: source.name().into(),
         id: source.id(),
         url: None,
+        status: None,
+        fetched_at: None,
         content: Content::Failed(Error::Panic(format!(
             "in the reader of this input (the rest of it is lost): {}",
             crate::panic_message(panic)
@@ -270,11 +272,16 @@ impl Work<'_> {
             source,
             id,
             url,
+            status,
+            fetched_at,
             content,
         } = item;
         let url = self.url.clone().or(url);
-        let pending = match content {
-            Content::Page(pending) => pending,
+        let (mut record, page_bytes) = match content {
+            Content::Page(pending) => match self.extract(pending, &source, id, url, deadline) {
+                Some(extracted) => extracted,
+                None => return Outcome::AlreadyDone,
+            },
             Content::Skipped(_) | Content::Failed(_) if self.done.contains(&source, &id) => {
                 return Outcome::AlreadyDone;
             }
@@ -283,18 +290,29 @@ impl Work<'_> {
                 let mut record =
                     Record::new(id, source.to_string(), url, Ok(Extraction::default()));
                 record.skipped = Some(reason);
-                return Outcome::Record(Box::new(record), 0);
+                (record, 0)
             }
-            Content::Failed(e) => {
-                let record = Record::new(id, source.to_string(), url, Err(e));
-                return Outcome::Record(Box::new(record), 0);
-            }
+            Content::Failed(e) => (Record::new(id, source.to_string(), url, Err(e)), 0),
         };
+        record.status = status;
+        record.fetched_at = fetched_at;
+        Outcome::Record(Box::new(record), page_bytes)
+    }
+
+    /// Finishes reading a page and extracts it; None when the output already holds it.
+    fn extract(
+        &self,
+        pending: input::Pending,
+        source: &str,
+        id: String,
+        url: Option<String>,
+        deadline: Deadline,
+    ) -> Option<(Record, u64)> {
         let opened = pending.open(&self.extractor.config().limits);
         let id = opened.id.unwrap_or(id);
         let url = opened.url.or(url);
-        if self.done.contains(&source, &id) {
-            return Outcome::AlreadyDone;
+        if self.done.contains(source, &id) {
+            return None;
         }
         let mut page_bytes = 0;
         let result = opened.page.and_then(|(bytes, charset)| {
@@ -307,7 +325,7 @@ impl Work<'_> {
         });
         let mut record = Record::new(id, source.to_string(), url, result);
         record.passthrough = passthrough(opened.passthrough);
-        Outcome::Record(Box::new(record), page_bytes)
+        Some((record, page_bytes))
     }
 }
 

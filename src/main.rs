@@ -160,6 +160,12 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     if args.resume && !urls.is_empty() {
         anyhow::bail!("--resume works on local inputs; fetched URLs are not resumed");
     }
+    if let (Some(jobs), false) = (args.jobs, urls.is_empty()) {
+        // The fetcher extracts on rayon's global pool (local inputs get a pool of their own).
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()?;
+    }
     let options = Options {
         inputs: locals,
         input_format: args.input_format,

@@ -155,6 +155,20 @@ impl Extractor {
         .map_err(panic_error)
     }
 
+    /// [`Extractor::extract_text`] on raw bytes in any encoding (BOM, the caller's charset,
+    /// then detection, as for pages).
+    pub fn extract_text_bytes(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
+        let limit = self.config.limits.max_page_bytes;
+        let truncated = bytes.len() > limit;
+        let bytes = &bytes[..bytes.len().min(limit)];
+        let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
+        let mut result = self.extract_text(&decoded.text)?;
+        result.encoding = Some(decoded.encoding.name());
+        result.encoding_source = Some(decoded.source);
+        result.truncated = truncated;
+        Ok(result)
+    }
+
     /// Cleans text that was scraped already (no markup left): keeps the paragraphs of the
     /// main content and drops the clutter that survived flattening. Never panics.
     pub fn extract_text(&self, text: &str) -> Result<Extraction, Error> {

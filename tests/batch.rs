@@ -492,6 +492,34 @@ fn gzipped_jsonl_file_by_extension() {
     assert_eq!(jsonl(&out.stdout).len(), 20);
 }
 
+#[test]
+fn plain_text_inputs_are_cleaned_as_text() {
+    let story = "The council voted on Tuesday to close the old bridge to traffic, citing a report \
+                 that found serious corrosion in its steel supports.";
+    let scraped = format!("{story}\n\nRecent Posts\n\nAnother headline\n\n12 hours ago\n");
+    // A .txt file, and the same text on stdin with --input-format text.
+    let dir = TempDir::new("text");
+    let path = dir.write("scraped.txt", scraped.as_bytes());
+    let out = gleaner(&["extract", &path], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), story);
+    let out = gleaner(
+        &["extract", "--input-format", "text", "-"],
+        scraped.as_bytes(),
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), story);
+    // A JSONL record that carries `text` instead of `html`.
+    let line = serde_json::json!({"id": "t1", "text": scraped, "lang": "en"}).to_string();
+    let out = gleaner(
+        &["extract", "--input-format", "jsonl", "-"],
+        line.as_bytes(),
+    );
+    let records = jsonl(&out.stdout);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["text"], story);
+    assert_eq!(records[0]["lang"], "en");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Resume
 

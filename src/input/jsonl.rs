@@ -144,6 +144,19 @@ pub fn parse_line(line: u64, bytes: &[u8]) -> Opened {
         },
         _ => None,
     };
+    // A record that carries scraped `text` instead of a page is cleaned as plain text.
+    let is_text = !object.contains_key("html")
+        && !object.contains_key("html_base64")
+        && matches!(object.get("text"), Some(Value::String(_)));
+    if is_text && let Some(Value::String(text)) = object.shift_remove("text") {
+        return Opened {
+            id,
+            url,
+            passthrough: object,
+            page: Ok((text.into_bytes(), Some("utf-8".to_string()))),
+            is_text: true,
+        };
+    }
     let page = match (
         object.shift_remove("html"),
         object.shift_remove("html_base64"),
@@ -157,13 +170,16 @@ pub fn parse_line(line: u64, bytes: &[u8]) -> Opened {
             "the page must be a string, not {}",
             json_kind(&other)
         ))),
-        (None, None) => Err(failure("no \"html\" or \"html_base64\" field".into())),
+        (None, None) => Err(failure(
+            "no \"html\", \"html_base64\" or \"text\" field".into(),
+        )),
     };
     Opened {
         id,
         url,
         passthrough: object,
         page,
+        is_text: false,
     }
 }
 
@@ -173,6 +189,7 @@ fn opened_error(error: Error) -> Opened {
         url: None,
         passthrough: Map::new(),
         page: Err(error),
+        is_text: false,
     }
 }
 
@@ -259,7 +276,7 @@ mod tests {
         let err = |line: &[u8]| parse_line(3, line).page.unwrap_err().to_string();
         assert!(err(b"{not json").contains("JSONL line 3: invalid JSON"));
         assert!(err(b"[1,2]").contains("not a JSON object but an array"));
-        assert!(err(br#"{"id":"x"}"#).contains("no \"html\" or \"html_base64\""));
+        assert!(err(br#"{"id":"x"}"#).contains("no \"html\", \"html_base64\" or \"text\""));
         assert!(err(br#"{"html":5}"#).contains("must be a string"));
         assert!(err(br#"{"html_base64":"***"}"#).contains("not base64"));
         assert!(err(br#"{"id":[1],"html":""}"#).contains("\"id\" must be"));

@@ -24,8 +24,11 @@ pub enum InputFormat {
     Html,
     /// WARC/1.0 or 1.1 records, plain or gzip per record (Common Crawl's `.warc.gz`).
     Warc,
-    /// One JSON object per line: `{"id", "url", "html"}` or `html_base64`.
+    /// One JSON object per line: `{"id", "url", "html"}` or `html_base64`, or `text` for
+    /// text that was scraped already.
     Jsonl,
+    /// Plain text scraped already (`.txt`): cleaned by the paragraph classifier.
+    Text,
 }
 
 impl InputFormat {
@@ -43,6 +46,8 @@ impl InputFormat {
             Some(InputFormat::Warc)
         } else if ext(".jsonl") {
             Some(InputFormat::Jsonl)
+        } else if ext(".txt") {
+            Some(InputFormat::Text)
         } else {
             None
         }
@@ -50,7 +55,7 @@ impl InputFormat {
 
     /// Whether an input of this format holds many records (so output is a stream of them).
     pub fn holds_many(self) -> bool {
-        self != InputFormat::Html
+        matches!(self, InputFormat::Warc | InputFormat::Jsonl)
     }
 }
 
@@ -96,11 +101,16 @@ impl Source {
 }
 
 /// Expands INPUT arguments into sources. Directories are walked for the files whose
-/// extension names an input format (only `only`'s, when given). A path that does not exist is
+/// extension names an input format (only `only`'s, when given; `.txt` files only when text
+/// is asked for, since a folder of pages holds notes and expected outputs too). A path that does not exist is
 /// still returned (as a file), so that it yields a record with an error instead of vanishing.
 pub fn expand(inputs: &[String], only: Option<InputFormat>) -> Vec<Source> {
-    let wanted =
-        |path: &Path| InputFormat::of_path(path).is_some_and(|f| only.is_none_or(|only| only == f));
+    let wanted = |path: &Path| {
+        InputFormat::of_path(path).is_some_and(|f| match only {
+            Some(only) => only == f,
+            None => f != InputFormat::Text,
+        })
+    };
     let mut out = Vec::new();
     for input in inputs {
         if input == "-" {
@@ -200,6 +210,8 @@ pub enum Content {
 pub enum Pending {
     /// A web-page file (or stdin), read whole up to the page cap.
     File(Source),
+    /// A plain-text file (or stdin), read whole up to the page cap.
+    TextFile(Source),
     /// A WARC `response` record's HTTP body, still chunked or compressed as the server sent
     /// it; `cut` says the reader stopped at the page cap.
     Http {
@@ -226,13 +238,15 @@ pub struct Opened {
     pub passthrough: serde_json::Map<String, serde_json::Value>,
     /// The page's bytes and the transport charset, if one is known.
     pub page: Result<(Vec<u8>, Option<String>), Error>,
+    /// The bytes are plain text scraped already, not a web page.
+    pub is_text: bool,
 }
 
 impl Pending {
     /// The bytes this record holds in memory while it waits for a worker.
     pub fn held_bytes(&self) -> usize {
         match self {
-            Pending::File(_) => 0,
+            Pending::File(_) | Pending::TextFile(_) => 0,
             Pending::Http { body, .. } => body.len(),
             Pending::Bytes { bytes, .. } => bytes.len(),
             Pending::JsonLine { bytes, .. } => bytes.len(),
@@ -246,9 +260,14 @@ impl Pending {
             url: None,
             passthrough: serde_json::Map::new(),
             page,
+            is_text: false,
         };
         match self {
             Pending::File(source) => plain(read(&source, limits.max_page_bytes).map(|b| (b, None))),
+            Pending::TextFile(source) => Opened {
+                is_text: true,
+                ..plain(read(&source, limits.max_page_bytes).map(|b| (b, None)))
+            },
             Pending::Http { head, body, cut } => plain(
                 http::decode_body(body, &head, cut, limits.max_page_bytes)
                     .map(|b| (b, head.charset.clone())),
@@ -267,14 +286,20 @@ pub fn records(
     limits: &LimitsConfig,
 ) -> Box<dyn Iterator<Item = Item> + Send> {
     let name: Arc<str> = source.name().into();
-    if format == InputFormat::Html {
+    if matches!(format, InputFormat::Html | InputFormat::Text) {
+        let id = source.id();
+        let pending = if format == InputFormat::Text {
+            Pending::TextFile(source)
+        } else {
+            Pending::File(source)
+        };
         let item = Item {
             source: name,
-            id: source.id(),
+            id,
             url: None,
             status: None,
             fetched_at: None,
-            content: Content::Page(Pending::File(source)),
+            content: Content::Page(pending),
         };
         return Box::new(std::iter::once(item));
     }
@@ -317,7 +342,8 @@ mod tests {
         assert_eq!(of("x.WARC"), Some(InputFormat::Warc));
         assert_eq!(of("pages.jsonl.gz"), Some(InputFormat::Jsonl));
         assert_eq!(of("page.HTM"), Some(InputFormat::Html));
-        assert_eq!(of("notes.txt"), None);
+        assert_eq!(of("notes.txt"), Some(InputFormat::Text));
+        assert_eq!(of("notes.md"), None);
         assert_eq!(of("archive.gz"), None);
     }
 

@@ -315,13 +315,18 @@ impl Work<'_> {
             return None;
         }
         let mut page_bytes = 0;
+        let is_text = opened.is_text;
         let result = opened.page.and_then(|(bytes, charset)| {
             page_bytes = bytes.len() as u64;
             let info = PageInfo {
                 url: url.as_deref(),
                 charset: charset.as_deref(),
             };
-            self.extractor.extract_bytes_until(&bytes, &info, deadline)
+            if is_text {
+                self.extractor.extract_text_bytes(&bytes, &info)
+            } else {
+                self.extractor.extract_bytes_until(&bytes, &info, deadline)
+            }
         });
         let mut record = Record::new(id, source.to_string(), url, result);
         record.passthrough = passthrough(opened.passthrough);

@@ -197,7 +197,8 @@ pub fn keep_blocks_judged(
 
     // Teaser summaries: a short text between two linked headlines is a card in a list of
     // stories ("Headline" link, one-line summary, next "Headline" link), not the article.
-    let linked_heading = |j: usize| is_heading(j) && first[j] == Class::Bad;
+    let linked_heading =
+        |j: usize| is_heading(j) && first[j] == Class::Bad && blocks[j].link_chars > 0;
     // Skip what sits inside a card besides its summary: dates, "Read more".
     let nearest = |i: usize, forward: bool| {
         step_until(i, forward, blocks.len(), |j| {

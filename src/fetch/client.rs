@@ -256,41 +256,9 @@ pub fn content_type(headers: &HeaderMap) -> Option<ContentType> {
     Some(ContentType { essence, charset })
 }
 
-/// Whether a body with no declared type is HTML: the WHATWG MIME sniffing patterns for
-/// text/html (a tag among <!DOCTYPE HTML, <HTML, <HEAD, <BODY, <P, … or a comment, after
-/// optional whitespace, followed by a space or '>').
-pub fn looks_like_html(body: &[u8]) -> bool {
-    const PATTERNS: [&[u8]; 17] = [
-        b"<!doctype html",
-        b"<html",
-        b"<head",
-        b"<script",
-        b"<iframe",
-        b"<h1",
-        b"<div",
-        b"<font",
-        b"<table",
-        b"<a",
-        b"<style",
-        b"<title",
-        b"<b",
-        b"<body",
-        b"<br",
-        b"<p",
-        b"<!--",
-    ];
-    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
-    let start = body
-        .iter()
-        .position(|b| !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' '))
-        .unwrap_or(body.len());
-    let rest = &body[start..];
-    PATTERNS.iter().any(|p| {
-        rest.len() > p.len()
-            && rest[..p.len()].eq_ignore_ascii_case(p)
-            && matches!(rest[p.len()], b' ' | b'>')
-    })
-}
+/// Whether a body with no declared type is HTML (the WHATWG sniffing rule, shared with the
+/// WARC reader).
+pub use crate::input::http::looks_like_html;
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ pub struct Config {
     pub clean: CleanConfig,
     pub score: ScoreConfig,
     pub select: SelectModes,
+    pub paragraphs: ParagraphsConfig,
     pub fetch: FetchConfig,
     pub batch: BatchConfig,
 }
@@ -44,6 +45,19 @@ pub struct LimitsConfig {
     pub max_nesting: usize,
     pub time_budget_ms: u64,
     pub max_line_bytes: usize,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParagraphsConfig {
+    pub wrapped_line_min_chars: usize,
+    pub headline_max_words: usize,
+    pub section_heading_max_chars: u32,
+    pub comment_heading_max_chars: u32,
+    pub story_max_link_share: f64,
+    pub text_length_low: usize,
+    pub stop_words_low: f64,
+    pub stop_words_min_words: usize,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -52,7 +52,7 @@ use clean::Patterns;
 use parse::dom::Dom;
 use score::Block;
 use select::listing;
-use select::paragraphs::{self, Paragraphs};
+use select::paragraphs::Paragraphs;
 
 /// What the caller knows about a page besides its bytes.
 #[derive(Clone, Debug, Default)]
@@ -97,7 +97,7 @@ impl Extractor {
         Ok(Extractor {
             patterns: Patterns::new(&config.clean),
             clutter_text: select::ClutterText::new(&config.clean)?,
-            paragraphs: Paragraphs::new(&config.clean)?,
+            paragraphs: Paragraphs::new(&config.clean, &config.paragraphs)?,
             config,
             style: Style::Text,
         })
@@ -126,12 +126,25 @@ impl Extractor {
         page: &PageInfo,
         deadline: Deadline,
     ) -> Result<Extraction, Error> {
+        self.decoded(bytes, page, |text| {
+            deadline.check()?;
+            self.extract_str_until(text, page.url, deadline)
+        })
+    }
+
+    /// Cuts `bytes` at the page cap, decodes them, runs `extract` on the text and records on
+    /// its result how the bytes were decoded and whether they were cut.
+    fn decoded(
+        &self,
+        bytes: &[u8],
+        page: &PageInfo,
+        extract: impl FnOnce(&str) -> Result<Extraction, Error>,
+    ) -> Result<Extraction, Error> {
         let limit = self.config.limits.max_page_bytes;
         let truncated = bytes.len() > limit;
         let bytes = &bytes[..bytes.len().min(limit)];
         let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
-        deadline.check()?;
-        let mut result = self.extract_str_until(&decoded.text, page.url, deadline)?;
+        let mut result = extract(&decoded.text)?;
         result.encoding = Some(decoded.encoding.name());
         result.encoding_source = Some(decoded.source);
         result.truncated = truncated;
@@ -158,32 +171,20 @@ impl Extractor {
     /// [`Extractor::extract_text`] on raw bytes in any encoding (BOM, the caller's charset,
     /// then detection, as for pages).
     pub fn extract_text_bytes(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
-        let limit = self.config.limits.max_page_bytes;
-        let truncated = bytes.len() > limit;
-        let bytes = &bytes[..bytes.len().min(limit)];
-        let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
-        let mut result = self.extract_text(&decoded.text)?;
-        result.encoding = Some(decoded.encoding.name());
-        result.encoding_source = Some(decoded.source);
-        result.truncated = truncated;
-        Ok(result)
+        self.decoded(bytes, page, |text| self.extract_text(text))
     }
 
     /// Cleans text that was scraped already (no markup left): keeps the paragraphs of the
     /// main content and drops the clutter that survived flattening. Never panics.
     pub fn extract_text(&self, text: &str) -> Result<Extraction, Error> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let blocks = paragraphs::text_blocks(text);
+            let blocks = self.paragraphs.text_blocks(text);
             let refs: Vec<&Block> = blocks.iter().collect();
             let select_cfg = self.config.select.for_mode(self.config.extract.mode);
             let keep = self
                 .paragraphs
                 .keep_text(&refs, &self.clutter_text, select_cfg);
-            let kept: Vec<&Block> = refs
-                .into_iter()
-                .zip(keep)
-                .filter_map(|(b, k)| k.then_some(b))
-                .collect();
+            let kept = only_kept(refs, keep);
             Extraction {
                 text: render::render(&kept, Style::Text),
                 ..Extraction::default()
@@ -269,11 +270,7 @@ impl Extractor {
             None => Vec::new(),
         };
         let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg, deadline);
-        let mut kept: Vec<&Block> = candidates
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(b, k)| k.then_some(b))
-            .collect();
+        let mut kept = only_kept(candidates, keep);
         if deadline.passed() {
             return Vec::new(); // the caller reports the overrun
         }
@@ -292,11 +289,7 @@ impl Extractor {
                 .filter(|b| region.is_none_or(|(m, end)| (m..end).contains(&(b.node as usize))))
                 .collect();
             let keep = listing::keep_listing(&all, &self.clutter_text, select_cfg, deadline);
-            kept = all
-                .into_iter()
-                .zip(keep)
-                .filter_map(|(b, k)| k.then_some(b))
-                .collect();
+            kept = only_kept(all, keep);
         }
         if cfg.extract.drop_title_heading
             && let Some(title) = title
@@ -305,6 +298,15 @@ impl Extractor {
         }
         kept
     }
+}
+
+/// The blocks whose `keep` flag is set, in order.
+fn only_kept(blocks: Vec<&Block>, keep: Vec<bool>) -> Vec<&Block> {
+    blocks
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(b, k)| k.then_some(b))
+        .collect()
 }
 
 /// A caught panic as an error naming what it said.

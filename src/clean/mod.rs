@@ -39,8 +39,11 @@ pub fn clean(
     let mut removed = never_content(dom);
 
     // Pass 2: visible text and content markers per subtree.
-    let (text_bytes, marks) = subtree_text(dom, &removed, cfg.article_mark_bytes);
-    let link_bytes = link_text(dom, &removed, &text_bytes);
+    let Subtrees {
+        text_bytes,
+        link_bytes,
+        marks,
+    } = subtree_text(dom, &removed, cfg.article_mark_bytes);
     let page_text = dom.body().map_or(0, |b| text_bytes[b]).max(1) as f64;
     let is_forum = forum::is_thread(dom, url);
 
@@ -119,7 +122,7 @@ pub fn clean(
 
     // Pass 4: comment sections go when enough text stands outside them.
     if !comments.is_empty() {
-        let (after, _) = subtree_text(dom, &removed, cfg.article_mark_bytes);
+        let after = subtree_text(dom, &removed, cfg.article_mark_bytes).text_bytes;
         let in_comments: u32 = comments.iter().map(|&c| after[c]).sum();
         let total = dom.body().map_or(0, |b| after[b]);
         let outside = total.saturating_sub(in_comments) as f64;
@@ -168,7 +171,7 @@ fn never_content(dom: &Dom) -> Vec<bool> {
 /// plain-text benchmark, and the input it builds for text mode).
 pub fn visible_only(dom: &Dom) -> Cleaned {
     let removed = never_content(dom);
-    let (text_bytes, _) = subtree_text(dom, &removed, u32::MAX);
+    let text_bytes = subtree_text(dom, &removed, u32::MAX).text_bytes;
     Cleaned {
         hint: vec![0; removed.len()],
         removed,
@@ -176,25 +179,7 @@ pub fn visible_only(dom: &Dom) -> Cleaned {
     }
 }
 
-/// Visible text bytes inside links, per subtree (one reverse loop, as [`subtree_text`]).
-fn link_text(dom: &Dom, removed: &[bool], text_bytes: &[u32]) -> Vec<u32> {
-    let mut link_bytes = vec![0u32; dom.nodes.len()];
-    for i in (0..dom.nodes.len()).rev() {
-        if removed[i] {
-            continue;
-        }
-        let node = &dom.nodes[i];
-        if node.tag == Tag::A {
-            link_bytes[i] = text_bytes[i];
-        }
-        if node.parent != NO_PARENT {
-            link_bytes[node.parent as usize] += link_bytes[i];
-        }
-    }
-    link_bytes
-}
-
-/// Content markers a subtree can hold (bits of [`subtree_text`]'s second result).
+/// Content markers a subtree can hold (bits of [`Subtrees::marks`]).
 mod mark {
     /// `<main>`, `itemprop=articleBody`/`role=main`, or the `<h1>`: the page says "this is it".
     pub const DECLARED: u8 = 1;
@@ -206,11 +191,22 @@ mod mark {
     pub const ARTICLE: u8 = 2;
 }
 
-/// Visible text bytes per subtree, and which content markers (see [`mark`]) it holds.
-/// One reverse loop: children follow parents in preorder.
-fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> (Vec<u32>, Vec<u8>) {
+/// What each subtree holds, indexed by node.
+struct Subtrees {
+    /// Visible text bytes.
+    text_bytes: Vec<u32>,
+    /// Visible text bytes inside links.
+    link_bytes: Vec<u32>,
+    /// Content markers (see [`mark`]).
+    marks: Vec<u8>,
+}
+
+/// Sums text, link text and content markers over every subtree in one reverse loop
+/// (children follow parents in preorder).
+fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> Subtrees {
     let n = dom.nodes.len();
     let mut text_bytes = vec![0u32; n];
+    let mut link_bytes = vec![0u32; n];
     let mut marks = vec![0u8; n];
     for i in (0..n).rev() {
         if removed[i] {
@@ -229,13 +225,21 @@ fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> (Vec<u3
         if node.tag == Tag::Article && text_bytes[i] >= article_mark_bytes {
             marks[i] |= mark::ARTICLE;
         }
+        if node.tag == Tag::A {
+            link_bytes[i] = text_bytes[i];
+        }
         if node.parent != NO_PARENT {
             let p = node.parent as usize;
             text_bytes[p] += text_bytes[i];
+            link_bytes[p] += link_bytes[i];
             marks[p] |= marks[i];
         }
     }
-    (text_bytes, marks)
+    Subtrees {
+        text_bytes,
+        link_bytes,
+        marks,
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use regex::RegexSet;
 
-use crate::config::{CleanConfig, SelectConfig};
+use crate::config::{CleanConfig, ParagraphsConfig, SelectConfig};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::score::{Block, BlockKind, text_stats};
@@ -19,32 +19,17 @@ use crate::score::{Block, BlockKind, text_stats};
 use super::stopwords::{self, StopWords};
 use super::{ClutterText, keep_blocks_judged, listing};
 
-/// "12 thoughts on “A headline of some length”": comment headings quote the title.
-const COMMENT_HEADING_MAX_CHARS: u32 = 160;
-
-/// Lines at least this long, run on into the next, are one paragraph wrapped at a margin.
-const WRAPPED_LINE_MIN_CHARS: usize = 50;
-
-/// Longest line (in words) that can stand as a headline in plain text.
-const HEADLINE_MAX_WORDS: usize = 20;
-
-/// jusText's "low" stop-word density: a paragraph of at least `STOP_WORDS_MIN_WORDS` words
-/// below it is not prose (a menu, a list of names). jusText's 0.30 is for its own longer
-/// lists; NLTK's lists are shorter. Measured on the wcxb-dev text benchmark.
-const STOP_WORDS_LOW: f64 = 0.05;
-const STOP_WORDS_MIN_WORDS: usize = 15;
-
 pub struct Paragraphs {
     stop_words: StopWords,
     /// Headings that open a section of clutter: "Recent Posts", "Ähnliche Beiträge".
     section_starts: RegexSet,
     /// Headings that open a comment section ("12 Comments", "Leave a Reply").
     comment_starts: RegexSet,
-    section_heading_max_chars: u32,
+    cfg: ParagraphsConfig,
 }
 
 impl Paragraphs {
-    pub fn new(cfg: &CleanConfig) -> Result<Paragraphs, Error> {
+    pub fn new(cfg: &CleanConfig, paragraphs: &ParagraphsConfig) -> Result<Paragraphs, Error> {
         let compile = |name: &str, patterns: &[String]| {
             let anchored = |p: &String| format!("(?i)^{}\\W*$", super::ascii_word_boundaries(p));
             RegexSet::new(patterns.iter().map(anchored)).map_err(|e| Error::Config {
@@ -63,17 +48,17 @@ impl Paragraphs {
             stop_words: StopWords::new(),
             section_starts: compile("clutter_section_headings", &all)?,
             comment_starts: compile("comment_section_headings", comments)?,
-            section_heading_max_chars: 60,
+            cfg: paragraphs.clone(),
         })
     }
 
     fn opens_clutter_section(&self, b: &Block) -> bool {
-        Self::is_section_heading(b, self.section_heading_max_chars)
+        Self::is_section_heading(b, self.cfg.section_heading_max_chars)
             && self.section_starts.is_match(b.text.trim())
     }
 
     fn opens_comments(&self, b: &Block) -> bool {
-        Self::is_section_heading(b, COMMENT_HEADING_MAX_CHARS)
+        Self::is_section_heading(b, self.cfg.comment_heading_max_chars)
             && self.comment_starts.is_match(b.text.trim())
     }
 
@@ -96,7 +81,7 @@ impl Paragraphs {
         for (i, b) in blocks.iter().enumerate() {
             if self.opens_clutter_section(b) {
                 in_section = true;
-            } else if in_section && is_story_paragraph(b, cfg) {
+            } else if in_section && self.is_story_paragraph(b, cfg) {
                 in_section = false;
             }
             if in_section {
@@ -115,13 +100,12 @@ impl Paragraphs {
         // Flattened text has no container around the story: its edges are where the clutter
         // sits (site name, "Recent Posts"), so they count as bad, as in jusText.
         // A headline stands right above its text: in flattened text a short line further
-        // off is a menu entry or a teaser title. Below jusText's own 70 characters a line is
-        // short and takes its neighbours' class (the text benchmark: 25 gave shingle F1 0.780,
-        // 70 gives 0.784).
+        // off is a menu entry or a teaser title. Short lines are longer than in HTML
+        // (`paragraphs.text_length_low`): without markup, length is most of what is left.
         let text_cfg = SelectConfig {
             edges_are_bad: true,
             max_heading_distance: 0,
-            length_low: 70,
+            length_low: self.cfg.text_length_low,
             ..cfg.clone()
         };
         let sample: String = blocks
@@ -142,12 +126,12 @@ impl Paragraphs {
             if seen[text] > 1 {
                 return true;
             }
-            if (blocks[i].words as usize) < STOP_WORDS_MIN_WORDS {
+            if (blocks[i].words as usize) < self.cfg.stop_words_min_words {
                 return false;
             }
             // A paragraph in another language than the page's is judged by its own list.
             let list = self.stop_words.for_paragraph(text).or(page_stop_words);
-            list.is_some_and(|list| stopwords::density(list, text).0 < STOP_WORDS_LOW)
+            list.is_some_and(|list| stopwords::density(list, text).0 < self.cfg.stop_words_low)
         };
         let mut keep = keep_blocks_judged(blocks, clutter, &text_cfg, not_prose, Deadline::NONE);
         for (i, b) in blocks.iter().enumerate() {
@@ -176,15 +160,23 @@ impl Paragraphs {
         }
         keep
     }
-}
+    /// Running text that ends a clutter section: long, made of sentences, not a cut-off teaser.
+    fn is_story_paragraph(&self, b: &Block, cfg: &SelectConfig) -> bool {
+        b.kind == BlockKind::Paragraph
+            && b.chars as usize >= cfg.length_high
+            && b.sentence_ends > 0
+            && b.link_density() < self.cfg.story_max_link_share
+            && !is_truncated(b)
+    }
 
-/// Running text that ends a clutter section: long, made of sentences, not a cut-off teaser.
-fn is_story_paragraph(b: &Block, cfg: &SelectConfig) -> bool {
-    b.kind == BlockKind::Paragraph
-        && b.chars as usize >= cfg.length_high
-        && b.sentence_ends > 0
-        && b.link_density() < 0.2
-        && !is_truncated(b)
+    /// Cuts plain text into paragraph blocks. Blank lines separate paragraphs; inside one,
+    /// the lines stay joined only when they look hard-wrapped (long lines running on), and
+    /// otherwise each line is a block of its own (a flattened list or menu, or text with one
+    /// paragraph per line as in WET files). A short line without closing punctuation is taken
+    /// for a heading, so that it is kept only when text follows it.
+    pub fn text_blocks(&self, text: &str) -> Vec<Block> {
+        text_blocks(text, &self.cfg)
+    }
 }
 
 fn is_truncated(b: &Block) -> bool {
@@ -192,12 +184,7 @@ fn is_truncated(b: &Block) -> bool {
     t.ends_with('…') || t.ends_with("...") || t.ends_with("[…]")
 }
 
-/// Cuts plain text into paragraph blocks. Blank lines separate paragraphs; inside one, the
-/// lines stay joined only when they look hard-wrapped (long lines running on without closing
-/// punctuation), and otherwise each line is a block of its own (a flattened list or menu,
-/// or text with one paragraph per line as in WET files). A short line without closing
-/// punctuation is taken for a heading, so that it is kept only when text follows it.
-pub fn text_blocks(text: &str) -> Vec<Block> {
+fn text_blocks(text: &str, cfg: &ParagraphsConfig) -> Vec<Block> {
     let mut paragraphs: Vec<String> = Vec::new();
     let mut lines: Vec<&str> = Vec::new();
     let flush = |lines: &mut Vec<&str>, out: &mut Vec<String>| {
@@ -207,7 +194,7 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
         let hard_wrapped = lines.len() > 1
             && lines[..lines.len() - 1]
                 .iter()
-                .all(|l| l.chars().count() >= WRAPPED_LINE_MIN_CHARS);
+                .all(|l| l.chars().count() >= cfg.wrapped_line_min_chars);
         if hard_wrapped {
             out.push(
                 lines
@@ -242,7 +229,7 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
             let (_, sentence_ends) = text_stats(without_list_marker(&text));
             let words = text.split_whitespace().count();
             let kind = if sentence_ends == 0
-                && words <= HEADLINE_MAX_WORDS
+                && words <= cfg.headline_max_words
                 && !text.ends_with([',', ':', '…'])
             {
                 BlockKind::Heading(2)
@@ -285,8 +272,8 @@ mod tests {
     fn clean_text(text: &str) -> String {
         let cfg = Config::default();
         let clutter = ClutterText::new(&cfg.clean).unwrap();
-        let paragraphs = Paragraphs::new(&cfg.clean).unwrap();
-        let blocks = text_blocks(text);
+        let paragraphs = Paragraphs::new(&cfg.clean, &cfg.paragraphs).unwrap();
+        let blocks = paragraphs.text_blocks(text);
         let refs: Vec<&Block> = blocks.iter().collect();
         let keep = paragraphs.keep_text(&refs, &clutter, &cfg.select.balanced);
         blocks

@@ -11,7 +11,7 @@
 //! The second writes a ~1 GB WARC (the pages 16 times over) for measuring peak memory of the
 //! real binary: `/usr/bin/time -v target/release/gleaner extract /tmp/big.warc.gz -o /dev/null`.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -21,6 +21,9 @@ use clap::Parser;
 use gleaner::input::{Content, warc::WarcItems};
 use gleaner::pipeline::{self, Options};
 use gleaner::{Config, Extractor};
+
+#[path = "shared/bench_pages.rs"]
+mod bench_pages;
 
 #[derive(Parser)]
 struct Args {
@@ -40,6 +43,7 @@ struct Args {
     rounds: usize,
 }
 
+/// A bench page with the URL its WARC record names (a made-up one where truth has none).
 struct Page {
     url: String,
     html: Vec<u8>,
@@ -47,7 +51,15 @@ struct Page {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let pages = load(&args.bench)?;
+    let pages: Vec<Page> = bench_pages::load(&args.bench)?
+        .into_iter()
+        .map(|p| Page {
+            url: p
+                .url
+                .unwrap_or_else(|| format!("https://bench.example/{}", p.id)),
+            html: p.bytes,
+        })
+        .collect();
     let (warc_path, temporary) = match &args.warc {
         Some(p) => (p.clone(), false),
         None => (
@@ -171,41 +183,6 @@ fn measure(args: &Args, pages: &[Page], warc: &Path) -> anyhow::Result<()> {
         rate(all) / rate(one)
     );
     Ok(())
-}
-
-fn load(bench: &Path) -> anyhow::Result<Vec<Page>> {
-    let mut urls = std::collections::HashMap::new();
-    if let Ok(truth) = std::fs::read_to_string(bench.join("truth.jsonl")) {
-        for line in truth.lines() {
-            let v: serde_json::Value = serde_json::from_str(line)?;
-            if let (Some(id), Some(url)) = (v["id"].as_str(), v["url"].as_str()) {
-                urls.insert(id.to_string(), url.to_string());
-            }
-        }
-    }
-    let dir = bench.join("html");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("{}: cannot list the benchmark pages", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".html.gz"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| {
-            let name = p.file_name().unwrap_or_default().to_string_lossy();
-            let id = name.trim_end_matches(".html.gz").to_string();
-            let mut html = Vec::new();
-            flate2::read::GzDecoder::new(std::fs::File::open(p)?)
-                .read_to_end(&mut html)
-                .with_context(|| format!("{}: bad gzip", p.display()))?;
-            let url = urls
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| format!("https://bench.example/{id}"));
-            Ok(Page { url, html })
-        })
-        .collect()
 }
 
 /// Writes the pages `repeat` times as request, response and metadata records, each record

@@ -13,16 +13,18 @@
 //! single-threaded and on all cores, over the same decoded pages held in memory (so disk and
 //! gzip are not measured).
 
-use std::collections::HashMap;
-use std::io::{BufRead, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::Parser;
 use rayon::prelude::*;
 
 use gleaner::{Config, Extractor, Mode, PageInfo};
+
+#[path = "shared/bench_pages.rs"]
+mod bench_pages;
+use bench_pages::{BenchPage as Page, load};
 
 #[derive(Parser)]
 struct Args {
@@ -55,12 +57,6 @@ struct Args {
 enum AsText {
     Floor,
     Text,
-}
-
-struct Page {
-    id: String,
-    url: Option<String>,
-    bytes: Vec<u8>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -117,39 +113,6 @@ fn main() -> anyhow::Result<()> {
         writeln!(out, "{r}")?;
     }
     Ok(())
-}
-
-fn load(bench: &Path) -> anyhow::Result<Vec<Page>> {
-    let mut urls: HashMap<String, Option<String>> = HashMap::new();
-    let truth = bench.join("truth.jsonl");
-    if let Ok(f) = std::fs::File::open(&truth) {
-        for line in std::io::BufReader::new(f).lines() {
-            let v: serde_json::Value = serde_json::from_str(&line?)?;
-            if let Some(id) = v["id"].as_str() {
-                urls.insert(id.to_string(), v["url"].as_str().map(str::to_string));
-            }
-        }
-    }
-    let dir = bench.join("html");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("{}: cannot list the benchmark pages", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".html.gz"))
-        .collect();
-    paths.sort();
-    paths
-        .par_iter()
-        .map(|p| {
-            let name = p.file_name().unwrap_or_default().to_string_lossy();
-            let id = name.trim_end_matches(".html.gz").to_string();
-            let mut bytes = Vec::new();
-            flate2::read::GzDecoder::new(std::fs::File::open(p)?)
-                .read_to_end(&mut bytes)
-                .with_context(|| format!("{}: bad gzip", p.display()))?;
-            let url = urls.get(&id).cloned().flatten();
-            Ok(Page { id, url, bytes })
-        })
-        .collect()
 }
 
 /// Throughput of parse-only vs. full extraction, one thread and all threads.

@@ -92,6 +92,8 @@ pub struct CleanConfig {
     pub max_removed_share: f64,
     pub comments_outside_ratio: f64,
     pub comments_article_bytes: u32,
+    pub thread_url_paths: Vec<String>,
+    pub forum_generators: Vec<String>,
     pub pattern_prose_bytes: u32,
     pub pattern_prose_max_link_share: f64,
     pub article_mark_bytes: u32,

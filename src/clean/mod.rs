@@ -45,7 +45,7 @@ pub fn clean(
         marks,
     } = subtree_text(dom, &removed, cfg.article_mark_bytes);
     let page_text = dom.body().map_or(0, |b| text_bytes[b]).max(1) as f64;
-    let is_forum = forum::is_thread(dom, url);
+    let is_forum = forum::is_thread(dom, url, cfg);
 
     // Pass 3: clutter by markup. Ancestors come first, so a removed subtree is skipped whole.
     // Comment sections are only collected here; pass 4 decides on them.

@@ -102,6 +102,12 @@ pub fn clean(
         // a dialog, a sitemap, an <article> of legal text with its own <h1>): only a `<main>` or articleBody inside spares it.
         let spared = if node.tag == Tag::Footer {
             guards && marks[i] & mark::MAIN != 0
+        } else if matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Header)
+            && patterns.boilerplate(&tokens) == Some(Clutter::Always)
+        {
+            // Tag and class agree (`<aside class="sidebar">`): two independent signals outweigh
+            // size, so a sidebar longer than the story still goes (readability-tests +0.002).
+            holds_mark
         } else {
             holds_mark || text_bytes[i] as f64 > cfg.max_removed_share * page_text
         };
@@ -298,6 +304,16 @@ mod tests {
         // A forum whose posts live in a "comments" wrapper: the wrapper is the page.
         let html = format!("<body><div class=comments><p>{STORY}</p></div><p>x</p></body>");
         assert!(kept_text(&html).contains(STORY));
+    }
+
+    #[test]
+    fn a_sidebar_named_by_tag_and_class_goes_however_long() {
+        let side = "Live feed item that runs on and on. ".repeat(40);
+        let html = format!("<body><p>{STORY}</p><aside class=sidebar><p>{side}</p></aside></body>");
+        assert_eq!(kept_text(&html), STORY);
+        // The tag alone is one signal: an <aside> holding most of the page is spared.
+        let html = format!("<body><p>{STORY}</p><aside><p>{side}</p></aside></body>");
+        assert!(kept_text(&html).contains(&side));
     }
 
     #[test]

@@ -137,6 +137,17 @@ mod tests {
     }
 
     #[test]
+    fn comment_containers_are_comment_sections_but_a_comment_icon_is_not() {
+        let p = patterns();
+        assert_eq!(p.boilerplate(&["comment", "box"]), Some(Clutter::Comments));
+        assert_eq!(
+            p.boilerplate(&["comment", "section"]),
+            Some(Clutter::Comments)
+        );
+        assert_eq!(p.boilerplate(&["comment", "icon"]), None);
+    }
+
+    #[test]
     fn hint_weights() {
         let p = patterns();
         assert_eq!(p.hint_weight(&["entry", "content"]), 1);

@@ -317,6 +317,14 @@ mod tests {
     }
 
     #[test]
+    fn formulas_stay_but_their_tex_annotation_goes() {
+        let html = "<body><p>So <mjx-container class='MathJax CtxtMenu_Attached_0'><math><semantics>\
+                    <mi>x</mi><mo>=</mo><mn>2</mn><annotation encoding='application/x-tex'>x=2</annotation>\
+                    </semantics></math></mjx-container> holds.</p></body>";
+        assert_eq!(kept_text(html), "So x=2 holds.");
+    }
+
+    #[test]
     fn spares_the_content_marker() {
         let html = format!(
             "<body><div class='has-sidebar'><div itemprop=articleBody><p>{STORY}</p></div>\

@@ -113,11 +113,11 @@ impl Tag {
             "strong" | "b" => Tag::Strong,
             "img" => Tag::Img,
             "noscript" => Tag::Noscript,
-            "template" | "svg" | "math" | "canvas" | "iframe" | "object" | "embed" | "input"
-            | "button" | "select" | "textarea" | "option" | "optgroup" | "label" | "audio"
-            | "video" | "source" | "track" | "map" | "dialog" | "link" | "base" | "frameset"
-            | "frame" | "noframes" | "noembed" | "datalist" | "output" | "progress" | "meter"
-            | "picture" | "slot" => Tag::Dropped,
+            "template" | "svg" | "annotation" | "annotation-xml" | "canvas" | "iframe"
+            | "object" | "embed" | "input" | "button" | "select" | "textarea" | "option"
+            | "optgroup" | "label" | "audio" | "video" | "source" | "track" | "map" | "dialog"
+            | "link" | "base" | "frameset" | "frame" | "noframes" | "noembed" | "datalist"
+            | "output" | "progress" | "meter" | "picture" | "slot" => Tag::Dropped,
             "address" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup"
             | "thead" | "tbody" | "tfoot" | "colgroup" | "search" => Tag::OtherBlock,
             _ => Tag::Other,
@@ -267,9 +267,12 @@ impl Dom {
                 let hints_start = self.attr_text.len() as u32;
                 let mut is_meta_key: Option<String> = None;
                 let mut meta_content: Option<String> = None;
+                // MathJax's rendered formulas (`<mjx-container class="MathJax CtxtMenu_Attached_0">`)
+                // carry class names about rendering ("menu"), not about the page's layout.
+                let rendered_math = name.starts_with("mjx-");
                 for (key, value) in el.attrs() {
                     match key {
-                        "class" => push_tokens(&mut self.attr_text, value),
+                        "class" if !rendered_math => push_tokens(&mut self.attr_text, value),
                         // An id of four or more words is a slug of the section's own text
                         // ("sharing-with-a-single-developer"), not a role name: skip it.
                         "id" if value.split(['-', '_']).count() < 4 => {

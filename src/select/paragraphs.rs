@@ -309,6 +309,17 @@ mod tests {
     }
 
     #[test]
+    fn recommended_for_you_opens_a_clutter_section_but_recommended_specs_do_not() {
+        let cfg = Config::default();
+        let paragraphs = Paragraphs::new(&cfg.clean, &cfg.paragraphs).unwrap();
+        let starts = |t: &str| paragraphs.section_starts.is_match(t);
+        assert!(starts("Recommended for You"));
+        assert!(starts("Recommended stories"));
+        // Steam's "Recommended:" system requirements are the product's own text.
+        assert!(!starts("Recommended:"));
+    }
+
+    #[test]
     fn german_teaser_block_goes() {
         let text = format!(
             "{P1}\n\n{P2}\n\nÄhnliche Beiträge\n\nNeue Brücke für die Altstadt\n\n\

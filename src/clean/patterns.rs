@@ -124,6 +124,7 @@ mod tests {
         assert!(p.is_boilerplate(&["cookie", "notice"]));
         assert!(p.is_boilerplate(&["widget", "recent", "posts"]));
         assert!(p.is_boilerplate(&["ad"]));
+        assert!(p.is_boilerplate(&["mod", "flyout"]));
         // "header", "thread", "download" contain "ad" but are not ad slots.
         assert!(!p.is_boilerplate(&["header", "thread", "download"]));
         assert!(!p.is_boilerplate(&["entry", "content"]));

@@ -62,7 +62,7 @@ impl ClutterText {
     }
 
     /// A known clutter line ("Share this"), or a dateline/byline: a few words around a date.
-    fn is_clutter(&self, b: &Block) -> bool {
+    pub(crate) fn is_clutter(&self, b: &Block) -> bool {
         if b.chars >= self.max_chars {
             return false;
         }

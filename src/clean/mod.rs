@@ -325,6 +325,12 @@ mod tests {
     }
 
     #[test]
+    fn ruby_annotations_are_not_part_of_the_sentence() {
+        let html = "<body><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもの<ruby>法律<rt>ほうりつ</rt></ruby></p></body>";
+        assert_eq!(kept_text(html), "子どもの法律");
+    }
+
+    #[test]
     fn spares_the_content_marker() {
         let html = format!(
             "<body><div class='has-sidebar'><div itemprop=articleBody><p>{STORY}</p></div>\

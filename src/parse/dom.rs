@@ -56,7 +56,8 @@ pub enum Tag {
     Img,
     /// Scripting-off fallback content: clutter ("enable JavaScript") or the whole page.
     Noscript,
-    /// Never content: template, svg, canvas, iframe, object, inputs, media…
+    /// Never content: template, svg, canvas, iframe, object, inputs, media, ruby annotations
+    /// (`<rt>` furigana: a reading aid printed above the words, not part of the sentence)…
     Dropped,
     /// Other block-level elements (address, details, fieldset, center, …)
     OtherBlock,
@@ -113,11 +114,11 @@ impl Tag {
             "strong" | "b" => Tag::Strong,
             "img" => Tag::Img,
             "noscript" => Tag::Noscript,
-            "template" | "svg" | "annotation" | "annotation-xml" | "canvas" | "iframe"
-            | "object" | "embed" | "input" | "button" | "select" | "textarea" | "option"
-            | "optgroup" | "label" | "audio" | "video" | "source" | "track" | "map" | "dialog"
-            | "link" | "base" | "frameset" | "frame" | "noframes" | "noembed" | "datalist"
-            | "output" | "progress" | "meter" | "picture" | "slot" => Tag::Dropped,
+            "template" | "svg" | "annotation" | "annotation-xml" | "rt" | "rp" | "canvas"
+            | "iframe" | "object" | "embed" | "input" | "button" | "select" | "textarea"
+            | "option" | "optgroup" | "label" | "audio" | "video" | "source" | "track" | "map"
+            | "dialog" | "link" | "base" | "frameset" | "frame" | "noframes" | "noembed"
+            | "datalist" | "output" | "progress" | "meter" | "picture" | "slot" => Tag::Dropped,
             "address" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup"
             | "thead" | "tbody" | "tfoot" | "colgroup" | "search" => Tag::OtherBlock,
             _ => Tag::Other,

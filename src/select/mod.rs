@@ -368,6 +368,32 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn comment_form_notices_go_but_a_sentence_about_comments_stays() {
+        let p = BlockKind::Paragraph;
+        let b = [
+            block(LONG, 0, p),
+            block(
+                "Diese Website verwendet Akismet, um Spam zu reduzieren.",
+                0,
+                p,
+            ),
+            block(
+                "Kommentarfeed | Kommentare geschlossen | Trackback-URL",
+                0,
+                p,
+            ),
+            block("You must be logged in to post a comment.", 0, p),
+            block(
+                "Comments were closed after the thread turned abusive, the editor said.",
+                0,
+                p,
+            ),
+            block(LONG, 0, p),
+        ];
+        assert_eq!(keep(&b), [true, false, false, false, true, true]);
+    }
+
+    #[test]
     fn inline_link_paragraph_is_kept() {
         let text = "The agency said more. (RELATED: Officials Confirm The Report) The sources spoke on condition of anonymity because the matter is sensitive.";
         let b = [block(text, 35, BlockKind::Paragraph)];

@@ -394,6 +394,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn page_furniture_lines_go() {
+        let p = BlockKind::Paragraph;
+        let b = [
+            block(LONG, 0, p),
+            block(
+                "Warning: Creating default object from empty value in /www/htdocs/wp-includes/classes.php on line 128",
+                0,
+                p,
+            ),
+            block(
+                "Aufrufe: 1120 | Hinzugefügt von: Posh | Rating: 0.0/0",
+                0,
+                p,
+            ),
+            block("Rezept drucken Bei Pinterest speichern", 0, p),
+            block(LONG, 0, p),
+        ];
+        assert_eq!(keep(&b), [true, false, false, false, true]);
+    }
+
+    #[test]
     fn inline_link_paragraph_is_kept() {
         let text = "The agency said more. (RELATED: Officials Confirm The Report) The sources spoke on condition of anonymity because the matter is sensitive.";
         let b = [block(text, 35, BlockKind::Paragraph)];

@@ -409,9 +409,11 @@ pub(crate) mod tests {
                 p,
             ),
             block("Rezept drucken Bei Pinterest speichern", 0, p),
+            block("- Permalien https://p.dw.com/p/RPYx", 0, p),
+            block("Dieses Skript als PDF herunterladen", 0, p),
             block(LONG, 0, p),
         ];
-        assert_eq!(keep(&b), [true, false, false, false, true]);
+        assert_eq!(keep(&b), [true, false, false, false, false, false, true]);
     }
 
     #[test]

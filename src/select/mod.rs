@@ -442,4 +442,43 @@ pub(crate) mod tests {
         ];
         assert_eq!(keep(&b), [true, false, true, true, true]);
     }
+
+    #[test]
+    fn a_caption_outside_figcaption_goes_by_its_credit_but_a_story_sentence_stays() {
+        let p = BlockKind::Paragraph;
+        let b = [
+            block(LONG, 0, p),
+            block(
+                "Das Hermelin ist im Winter gut getarnt. (mlharing / iStock.com)",
+                0,
+                p,
+            ),
+            block(LONG, 0, p),
+            block("Kuva: ALEXANDER BECHER", 0, p),
+            block(LONG, 0, p),
+            block(
+                "Photograph by Ed Marshall, Redonda Restoration Programme",
+                0,
+                p,
+            ),
+            block(LONG, 0, p),
+            block(
+                "Sergio Massa, el presidente de la Cámara © Ignacio Sánchez",
+                0,
+                p,
+            ),
+            block(LONG, 0, p),
+            // A sentence that names an agency or a photo but ends as a sentence is text.
+            block("The photo by the river was sent to Reuters.", 0, p),
+            block(LONG, 0, p),
+            block("Der Fotograf sagte der dpa, das Bild sei echt.", 0, p),
+            block(LONG, 0, p),
+        ];
+        assert_eq!(
+            keep(&b),
+            [
+                true, false, true, false, true, false, true, false, true, true, true, true, true
+            ]
+        );
+    }
 }

@@ -344,4 +344,34 @@ mod tests {
         assert_eq!(clean_text(""), "");
         assert_eq!(clean_text("  \n\n \t \n"), "");
     }
+
+    #[test]
+    fn teaser_sections_in_more_languages_are_cut_after_html_extraction() {
+        use crate::select::tests::block;
+        let cfg = Config::default();
+        let paragraphs = Paragraphs::new(&cfg.clean, &cfg.paragraphs).unwrap();
+        let h = BlockKind::Heading(2);
+        let p = BlockKind::Paragraph;
+        for heading in [
+            "Zobacz także",
+            "Vous aimerez aussi",
+            "Dans la même rubrique",
+            "Weiterführende Informationen",
+            "Das Thema könnte dich auch interessieren:",
+            "NOTAS RELACIONADAS",
+        ] {
+            let blocks = [
+                block(P1, 0, p),
+                block("Wie es weitergeht", 0, h),
+                block(P2, 0, p),
+                block(heading, 0, h),
+                block("Neue Brücke für die Altstadt", 28, p),
+                block("Hochwasser sperrt die Uferstraße", 0, p),
+            ];
+            let mut kept: Vec<&Block> = blocks.iter().collect();
+            paragraphs.cut_clutter_sections(&mut kept, &cfg.select.balanced);
+            let texts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
+            assert_eq!(texts, [P1, "Wie es weitergeht", P2], "{heading}");
+        }
+    }
 }

@@ -417,6 +417,37 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn prompts_around_the_story_go() {
+        let p = BlockKind::Paragraph;
+        let b = [
+            block(LONG, 0, p),
+            block("Möchten Sie den Artikel teilen?", 0, p),
+            block(
+                "Para comentar debes registrarte y completar los datos generales.",
+                0,
+                p,
+            ),
+            block(
+                "Beringer Zinfandel Rosé wurde erfolgreich hinzugefügt.",
+                0,
+                p,
+            ),
+            block("Showing 1–24 of 180 results", 0, p),
+            block(
+                "Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.",
+                0,
+                p,
+            ),
+            block("Receive our monthly newsletter", 0, p),
+            block(LONG, 0, p),
+        ];
+        assert_eq!(
+            keep(&b),
+            [true, false, false, false, false, false, false, true]
+        );
+    }
+
+    #[test]
     fn inline_link_paragraph_is_kept() {
         let text = "The agency said more. (RELATED: Officials Confirm The Report) The sources spoke on condition of anonymity because the matter is sensitive.";
         let b = [block(text, 35, BlockKind::Paragraph)];

@@ -448,6 +448,28 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn consent_box_openings_go() {
+        let p = BlockKind::Paragraph;
+        let b = [
+            block(LONG, 0, p),
+            block("Was sind Cookies?", 0, p),
+            block(
+                "Durch die weitere Nutzung der Seite stimmen Sie der Verwendung von Cookies zu.",
+                0,
+                p,
+            ),
+            block("Externer Inhalt", 0, p),
+            block(
+                "By continuing to use this website, you agree to our use of cookies.",
+                0,
+                p,
+            ),
+            block(LONG, 0, p),
+        ];
+        assert_eq!(keep(&b), [true, false, false, false, false, true]);
+    }
+
+    #[test]
     fn inline_link_paragraph_is_kept() {
         let text = "The agency said more. (RELATED: Officials Confirm The Report) The sources spoke on condition of anonymity because the matter is sensitive.";
         let b = [block(text, 35, BlockKind::Paragraph)];

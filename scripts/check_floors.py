@@ -5,6 +5,8 @@
 
 Runs the eval binary on each dataset named in the floors file, scores its output with
 shared/tools/score.py, prints one line per figure, and exits 1 if any is below its floor.
+A figure named `word_f1@TYPE` (or `shingle_f1@TYPE`) is scored on the pages of that
+page_type only (wcxb-dev), so no page type can slip back behind the peers unnoticed.
 """
 
 import argparse
@@ -49,11 +51,17 @@ def main():
             pred = os.path.join(tmp, dataset + ".jsonl")
             subprocess.run([args.eval, folder, "--out", pred], check=True)
             truth = score.load_jsonl(os.path.join(folder, "truth.jsonl"))
-            got = figures(score.score(truth, score.load_jsonl(pred)))
+            predictions = score.load_jsonl(pred)
+            got = figures(score.score(truth, predictions))
             for name, floor in wanted.items():
-                value = got.get(name)
+                if "@" in name:
+                    metric, page_type = name.split("@", 1)
+                    subset = [r for r in truth if r.get("page_type") == page_type]
+                    value = figures(score.score(subset, predictions)).get(metric) if subset else None
+                else:
+                    value = got.get(name)
                 ok = value is not None and value >= floor
-                print(f"{dataset:18} {name:11} {value if value is None else round(value, 4)!s:>7}  floor {floor}  {'ok' if ok else 'BELOW FLOOR'}")
+                print(f"{dataset:18} {name:26} {value if value is None else round(value, 4)!s:>7}  floor {floor}  {'ok' if ok else 'BELOW FLOOR'}")
                 if not ok:
                     failed.append(f"{dataset} {name}")
     if failed:

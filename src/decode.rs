@@ -199,8 +199,10 @@ fn check_not_binary(bytes: &[u8]) -> Result<(), Error> {
         .iter()
         .filter(|b| **b < 0x20 && !matches!(**b, b'\n' | b'\r' | b'\t' | 0x0c))
         .count();
-    // One NUL in a real page is a glitch; a few percent of control bytes is binary data.
-    if nul * 100 > head.len() || control * 10 > head.len() {
+    // One NUL in a real page is a glitch; 2% of control bytes is binary data. Measured: the
+    // 2,478 pages of ../shared/bench have none in their first 4 KB, while compressed or random
+    // data has about 11% (28 of the 256 byte values), too close to a 10% limit to be caught.
+    if nul * 100 > head.len() || control * 50 > head.len() {
         return Err(Error::Binary("control bytes in the first 4 KB"));
     }
     Ok(())
@@ -271,5 +273,29 @@ mod tests {
             decode(&png, None, None, &cfg()),
             Err(Error::Binary(_))
         ));
+    }
+
+    #[test]
+    fn compressed_looking_bytes_are_binary_at_any_length() {
+        // Bytes spread evenly over all 256 values, as in a JPEG body or a zip member (an
+        // xorshift stream, so the test is the same on every run).
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let noise: Vec<u8> = (0..8192)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 56) as u8
+            })
+            .collect();
+        for len in [100, 1000, 4096, 8192] {
+            assert!(
+                matches!(
+                    decode(&noise[..len], None, None, &cfg()),
+                    Err(Error::Binary(_))
+                ),
+                "{len} noise bytes were taken for a page"
+            );
+        }
     }
 }

@@ -1,11 +1,15 @@
-//! Nesting cap: drop start/end tag pairs nested deeper than a limit, before html5ever sees them.
+//! Nesting cap: elements nested deeper than a limit become siblings, before html5ever sees them.
 //!
 //! html5ever's tree builder scans the stack of open elements for many start and end tags
 //! ("has a p element in button scope", "has an element in scope"), so a page with 100,000
 //! nested `<div>`s costs O(depth²): measured here at 44 s for 100k divs. Browsers cap the DOM
-//! depth for the same reason (Blink: 512). We count nesting with a cheap tag scan and, only when
-//! the page goes deeper than the cap, cut the excess tags out; their text stays, attached to the
-//! deepest kept element. Pages within the cap are passed through untouched and unallocated.
+//! depth for the same reason: Blink, past 512 open elements, attaches each new element to the
+//! parent at the limit instead of the current node, so what lies deeper becomes a run of
+//! siblings. We do the same on the page's text, with a cheap tag scan: past the cap, each start
+//! tag first closes the one over-cap element still open, and each end tag only closes that one.
+//! The page's own elements (its `<article>`, headings, `<nav>`) survive with their text, so a
+//! page behind a thousand unclosed `<div>`s is still read as a page. Pages within the cap are
+//! passed through untouched and unallocated.
 
 use std::borrow::Cow;
 
@@ -74,12 +78,18 @@ fn is_raw_text(name: &[u8]) -> bool {
     NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
-/// Returns `html` with every start tag deeper than `max_depth` (and its end tag) removed.
+/// Returns `html` with every element that opens deeper than `max_depth` made a sibling of the
+/// previous one at that depth (see the module header).
 pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
     let bytes = html.as_bytes();
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    // Edits to the page, in order: replace bytes start..end with `close_tag_of`'s end tag
+    // (or with nothing).
+    let mut edits: Vec<Edit> = Vec::new();
     let mut depth = 0usize;
-    let mut skipped = 0usize;
+    // Start tags past the cap whose end tag has not come yet.
+    let mut over_cap = 0usize;
+    // The one over-cap element still open (the byte range of its name), if any.
+    let mut open_over_cap: Option<(usize, usize)> = None;
     let mut foreign = 0usize; // open <svg>/<math> elements
     let mut pos = 0usize;
     while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
@@ -120,10 +130,20 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
                 foreign += 1;
             }
         }
+        if is_end && foreign == 0 && is_raw_text(name) {
+            // The end of a `<script>`, `<title>`…, whose start was not counted either.
+            continue;
+        }
         if is_end {
-            if skipped > 0 {
-                skipped -= 1;
-                cuts.push((start, tag_end));
+            if over_cap > 0 {
+                // Past the cap an end tag closes the open over-cap element, whichever it
+                // names: text after it belongs to the element at the cap, as in the page.
+                over_cap -= 1;
+                edits.push(Edit {
+                    start,
+                    end: tag_end,
+                    close_tag_of: open_over_cap.take(),
+                });
             } else {
                 depth = depth.saturating_sub(1);
             }
@@ -137,23 +157,42 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
             continue;
         }
         if depth >= max_depth {
-            skipped += 1;
-            cuts.push((start, tag_end));
+            over_cap += 1;
+            if let Some(open) = open_over_cap.replace((name_at, name_end)) {
+                edits.push(Edit {
+                    start,
+                    end: start,
+                    close_tag_of: Some(open),
+                });
+            }
         } else {
             depth += 1;
         }
     }
-    if cuts.is_empty() {
+    if edits.is_empty() {
         return Cow::Borrowed(html);
     }
-    let mut out = String::with_capacity(html.len());
+    let mut out = String::with_capacity(html.len() + 16);
     let mut last = 0;
-    for (a, b) in cuts {
-        out.push_str(&html[last..a]);
-        last = b;
+    for edit in edits {
+        out.push_str(&html[last..edit.start]);
+        if let Some((a, b)) = edit.close_tag_of {
+            out.push_str("</");
+            out.push_str(&html[a..b]);
+            out.push('>');
+        }
+        last = edit.end;
     }
     out.push_str(&html[last..]);
     Cow::Owned(out)
+}
+
+/// One change `cap_nesting` makes: the bytes `start..end` of the page give way to the end
+/// tag of the element whose name is at `close_tag_of`, or to nothing.
+struct Edit {
+    start: usize,
+    end: usize,
+    close_tag_of: Option<(usize, usize)>,
 }
 
 /// Finds the `>` that ends a tag whose name ends at `from`, skipping quoted attribute values.
@@ -213,12 +252,41 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_is_cut_at_the_cap_and_text_kept() {
+    fn elements_past_the_cap_become_siblings_with_their_text() {
         let html = format!("{}x{}", "<div>".repeat(10), "</div>".repeat(10));
         let capped = cap_nesting(&html, 4);
         assert_eq!(
             capped,
-            format!("{}x{}", "<div>".repeat(4), "</div>".repeat(4))
+            format!(
+                "{}{}x</div>{}",
+                "<div>".repeat(5),
+                "</div><div>".repeat(5),
+                "</div>".repeat(4)
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_behind_the_cap_keeps_its_elements_and_tail_text() {
+        let html = "<div><div><article><h1>T</h1> tail<p>a</p></article>after";
+        let capped = cap_nesting(html, 2);
+        // <article> opens past the cap and stays; <h1> closes it first and becomes its
+        // sibling; </h1> closes <h1>, so " tail" and the paragraph sit at the cap, as does
+        // everything after </article> (which closes nothing: nothing over the cap is open).
+        assert_eq!(
+            capped,
+            "<div><div><article></article><h1>T</h1> tail<p>a</p>after"
+        );
+    }
+
+    #[test]
+    fn end_tags_past_the_cap_never_close_the_elements_within_it() {
+        let html = "<div><div><span>a<b>b</b>c</span></div>d</div>";
+        // Past the cap (2): <span> and <b>. </b> closes <b>; </span> has no open over-cap
+        // element left and goes; the two </div>s close the two kept divs.
+        assert_eq!(
+            cap_nesting(html, 2),
+            "<div><div><span>a</span><b>b</b>c</div>d</div>"
         );
     }
 
@@ -228,6 +296,19 @@ mod tests {
             let html = format!("{wrapper}{}x", "<div>".repeat(10));
             assert!(matches!(cap_nesting(&html, 4), Cow::Owned(_)), "{wrapper}");
         }
+    }
+
+    #[test]
+    fn raw_text_end_tags_are_not_counted() {
+        // Each </script> once took a level off the count, so scripts hid deep nesting.
+        let html = "<div><script>1</script>".repeat(10);
+        assert!(matches!(cap_nesting(&html, 4), Cow::Owned(_)));
+        // Past the cap, </title> ends the title, not the open over-cap element.
+        let html = "<div><div><div><title>t</title><p>x</p></div>";
+        assert_eq!(
+            cap_nesting(html, 2),
+            "<div><div><div><title>t</title><p>x</p></div>"
+        );
     }
 
     #[test]

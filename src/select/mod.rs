@@ -534,4 +534,25 @@ pub(crate) mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_news_agency_is_a_credit_after_a_slash_or_bar_but_not_inside_a_line() {
+        let p = BlockKind::Paragraph;
+        let b = [
+            block(LONG, 0, p),
+            block("Foto: Hans Meier / dpa", 0, p),
+            block(LONG, 0, p),
+            block("Jesco Denzel | Reuters", 0, p),
+            block(LONG, 0, p),
+            block("AFP", 0, p),
+            block(LONG, 0, p),
+            // The agency inside a line, as a company or a term, is not a credit.
+            block("Industry-leading tax software from Thomson Reuters", 0, p),
+            block(LONG, 0, p),
+        ];
+        assert_eq!(
+            keep(&b),
+            [true, false, true, false, true, false, true, true, true]
+        );
+    }
 }

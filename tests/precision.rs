@@ -45,3 +45,58 @@ fn a_paragraph_about_an_author_in_the_story_stays() {
     );
     assert!(text.contains("co-founder"), "{text}");
 }
+
+/// Each prompt stands as its own paragraph after the story; it must go and the story stay.
+fn assert_prompts_go(prompts: &[&str]) {
+    for prompt in prompts {
+        let text = extract(&format!("<p>{prompt}</p>"));
+        assert!(text.contains("temporary footbridge"), "{prompt}: {text}");
+        assert!(!text.contains(prompt), "{prompt}: {text}");
+    }
+}
+
+/// Each sentence stands in the story; it must stay.
+fn assert_sentences_stay(sentences: &[&str]) {
+    for sentence in sentences {
+        let text = extract(&format!("<p>{sentence}</p>"));
+        assert!(text.contains(sentence), "{sentence}: {text}");
+    }
+}
+
+#[test]
+fn subscription_support_and_follow_prompts_go() {
+    assert_prompts_go(&[
+        "To view the full story, please subscribe to The Daily Planet.",
+        "Subscribe now to our e-edition for the full story.",
+        "If you’re already a subscriber, you can log in for immediate access to this story.",
+        "For the latest stories and breaking news updates download our apps for iOS and Android.",
+        "Never miss the latest news by signing up to our newsletter today!",
+        "We rely on your support to make local news available to all",
+        "If you enjoyed reading this post – would you consider supporting our work? Just click here.",
+        "Unterstütze unser Magazin bereits mit 2,50!",
+        "Deshalb unterstütze uns und wir sorgen weiterhin für guten Journalismus.",
+        "Sie lesen gern Beispiel.de?",
+        "Gefällt dir unser Klettermagazin? Wir haben keine Bezahlschranke.",
+        "Lust auf mehr? Melde dich hier für unseren Newsletter an!",
+        "Das ist Liebe in deinem Posteingang: Unser Newsletter!",
+        "Do you want to be informed of our actions? Sign up here",
+        "HIER KOSTENLOS ANMELDEN »",
+        "HAZTE MIEMBRO Y DISFRUTA DE BENEFICIOS EXCLUSIVOS",
+        "Den SPIEGEL lesen oder verschenken und Vorteile sichern!",
+        "Follow The Gazette on Twitter and Instagram @gazette.",
+        "Síguenos en Telegram, Instagram, Facebook y Twitter",
+        "¡Mira lo que tiene nuestro canal de YouTube!",
+        "Puede escribirnos a redaccion@ejemplo.com o seguir a Materia en Facebook.",
+        "Zapraszamy też do subskrypcji tygodnika.",
+    ]);
+}
+
+#[test]
+fn story_sentences_that_name_subscriptions_or_social_networks_stay() {
+    assert_sentences_stay(&[
+        "The union said the council would support us if the bridge stays closed for long.",
+        "Half of the readers who subscribe to the newsletter live on the east bank of the river.",
+        "The engineers posted their findings on Twitter and Facebook before the vote on Tuesday.",
+        "Wir werden Mitglied im Verband, sagte die Bürgermeisterin nach der Sitzung am Dienstag.",
+    ]);
+}

@@ -100,3 +100,33 @@ fn story_sentences_that_name_subscriptions_or_social_networks_stay() {
         "Wir werden Mitglied im Verband, sagte die Bürgermeisterin nach der Sitzung am Dienstag.",
     ]);
 }
+
+#[test]
+fn notices_under_the_story_go() {
+    assert_prompts_go(&[
+        "Submit your letter to the editor via this form.",
+        "Les opinions exprimées dans les blogs n'engagent que leurs auteurs.",
+        "The Gazette is not responsible for the opinions, statements or media content presented by contributors.",
+        "Für Links auf dieser Seite erhält Beispiel ggf. eine Provision vom Händler.",
+        "Bei den Verlinkungen handelt es sich um Affiliate Links.",
+        "*Werbung. Dieser Beitrag enthält Werbung für Beispiel.",
+        "Dieser Beitrag stammt aus Ausgabe 7/2019 der Technology Review.",
+        "Die Inhalte dieser Website sind unter einer Creative Commons-Lizenz lizenziert.",
+        "Sofern nicht anders ausgewiesen, stehen Inhalte dieser Website unter CC-BY",
+        "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und wurde unter Allgemein abgelegt.",
+        "SUGGESTED CITATION Sauer, Heiko: Expert*innen in der Krise, VerfBlog, 2020/4/09.",
+        "(Alle Angaben ohne Gewähr)",
+        "Bei Fragen und Anregungen zu diesem Artikel können Sie hier mit uns in Kontakt treten.",
+        "Si vous souhaitez critiquer ou développer cet article, vous êtes invité à proposer un texte.",
+        "Thank you for your support!",
+    ]);
+}
+
+#[test]
+fn story_sentences_like_notices_stay() {
+    assert_sentences_stay(&[
+        "Makler erhalten für jeden Verkauf eine Provision von drei Prozent, sagte die Stadt am Dienstag.",
+        "Der Beitrag wurde am Montag im Stadtrat veröffentlicht und sorgte für eine lange Debatte.",
+        "The editor said the paper is not responsible for the delays on the bridge, which began in May.",
+    ]);
+}

@@ -130,3 +130,32 @@ fn story_sentences_like_notices_stay() {
         "The editor said the paper is not responsible for the delays on the bridge, which began in May.",
     ]);
 }
+
+#[test]
+fn comment_form_widget_caption_and_tag_lines_go() {
+    assert_prompts_go(&[
+        "Bitte registrieren Sie sich und halten Sie sich an unsere Netiquette.",
+        "Verraten Sie gerne in den Kommentaren: Was bedeutet die Brücke für Sie?",
+        "Den Artikel mit anderen teilen/diskutieren:",
+        "(95 Stimmen: 4,73 von 5)",
+        "Bild anzeigen Bild schließen",
+        "Zum Vergrößern auf das Bild klicken.",
+        "Abbildung 4: klassische Schwachschicht. Der Unterschied ist klar ersichtlich.",
+        "Abb.: Collage aus Internetbildern",
+        "Beitragsbild: Titelseite der Zeitung vom 2.4.2019, Ausriss.",
+        "Themen: Ehrenamt Jugendverbände",
+        "MARKIERT MIT",
+        "Wie die Stadt ihre Daten schützt, erklären wir in unserem Beitrag Datenschutz im Rathaus.",
+        "Weitere Infos unter www.example.de.",
+        "Ten tekst przeczytasz w mniej niż minutę",
+    ]);
+}
+
+#[test]
+fn story_sentences_like_comment_or_caption_lines_stay() {
+    assert_sentences_stay(&[
+        "Die Abbildung im Bericht zeigt, wie tief die Risse in den beiden Pfeilern inzwischen sind.",
+        "Viele Leser schrieben in den Kommentaren der Lokalzeitung, dass sie die Brücke vermissen werden.",
+        "Weitere Informationen will die Stadt im Frühjahr vorlegen, wenn das zweite Gutachten fertig ist.",
+    ]);
+}

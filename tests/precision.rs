@@ -159,3 +159,21 @@ fn story_sentences_like_comment_or_caption_lines_stay() {
         "Weitere Informationen will die Stadt im Frühjahr vorlegen, wenn das zweite Gutachten fertig ist.",
     ]);
 }
+
+#[test]
+fn zoom_labels_comment_counts_and_stamps_go() {
+    assert_prompts_go(&[
+        "Vergrößern Eine kleine runde Aussparung für die Kamera im Display.",
+        "Freitag | 14. Juni 2019 | 15:49 VON Sina Beispiel IN Fashion | 0 COMMENTS",
+        "bridge.html - Created 03-10-2004 2:20pm - Last Modified: 03-10-2004 2:20pm",
+        "Werden Sie Mitglied bei uns und erhalten Sie exklusive Angebote!",
+    ]);
+}
+
+#[test]
+fn story_sentences_like_zoom_labels_or_stamps_stay() {
+    assert_sentences_stay(&[
+        "Vergrößern Sie die Karte, um die Umleitung für Radfahrer über die neue Fußgängerbrücke zu sehen.",
+        "The plan was last modified in May, when the engineers found new cracks in the second pier.",
+    ]);
+}

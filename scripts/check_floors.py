@@ -7,6 +7,8 @@ Runs the eval binary on each dataset named in the floors file, scores its output
 shared/tools/score.py, prints one line per figure, and exits 1 if any is below its floor.
 A figure named `word_f1@TYPE` (or `shingle_f1@TYPE`) is scored on the pages of that
 page_type only (wcxb-dev), so no page type can slip back behind the peers unnoticed.
+An entry may name its dataset and extra eval arguments (`"dataset"`, `"eval_args"`), to
+guard a mode other than HTML extraction, such as the plain-text cleaner (`--as-text text`).
 """
 
 import argparse
@@ -44,16 +46,21 @@ def main():
     floors = json.load(open(args.floors))
     failed = []
     with tempfile.TemporaryDirectory() as tmp:
-        for dataset, wanted in floors.items():
-            if dataset.startswith("_"):
+        for entry, wanted in floors.items():
+            if entry.startswith("_"):
                 continue
+            wanted = dict(wanted)
+            dataset = wanted.pop("dataset", entry)
+            eval_args = wanted.pop("eval_args", [])
             folder = os.path.join(args.bench, dataset)
-            pred = os.path.join(tmp, dataset + ".jsonl")
-            subprocess.run([args.eval, folder, "--out", pred], check=True)
+            pred = os.path.join(tmp, entry.replace(" ", "_") + ".jsonl")
+            subprocess.run([args.eval, folder, "--out", pred, *eval_args], check=True)
             truth = score.load_jsonl(os.path.join(folder, "truth.jsonl"))
             predictions = score.load_jsonl(pred)
             got = figures(score.score(truth, predictions))
             for name, floor in wanted.items():
+                if name.startswith("_"):
+                    continue
                 if "@" in name:
                     metric, page_type = name.split("@", 1)
                     subset = [r for r in truth if r.get("page_type") == page_type]
@@ -61,9 +68,9 @@ def main():
                 else:
                     value = got.get(name)
                 ok = value is not None and value >= floor
-                print(f"{dataset:18} {name:26} {value if value is None else round(value, 4)!s:>7}  floor {floor}  {'ok' if ok else 'BELOW FLOOR'}")
+                print(f"{entry:18} {name:26} {value if value is None else round(value, 4)!s:>7}  floor {floor}  {'ok' if ok else 'BELOW FLOOR'}")
                 if not ok:
-                    failed.append(f"{dataset} {name}")
+                    failed.append(f"{entry} {name}")
     if failed:
         print("quality fell below the floor: " + ", ".join(failed), file=sys.stderr)
         sys.exit(1)

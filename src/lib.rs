@@ -48,6 +48,8 @@ pub use error::Error;
 pub use metadata::{Metadata, PageType};
 pub use render::Style;
 
+use std::borrow::Cow;
+
 use clean::Patterns;
 use parse::dom::Dom;
 use score::Block;
@@ -232,6 +234,19 @@ impl Extractor {
         let headline = metadata::title::title(&dom, cfg.extract.title_heading_share, None);
         let kept = self.select(&dom, &cleaned, &blocks, headline.as_deref(), deadline);
         deadline.check()?;
+        // A kept paragraph loses the clutter lines set into it with <br> ("…the end of the
+        // story.<br>Follow us on Telegram"). Measured: trafilatura-eval 0.9359 -> 0.9370,
+        // wcxb-dev and readability-tests level (sparing listing pages cost 0.0002 and won
+        // nothing).
+        let trimmed: Vec<Cow<Block>> = kept
+            .iter()
+            .map(|b| {
+                self.clutter_text
+                    .without_clutter_lines(b)
+                    .map_or(Cow::Borrowed(*b), Cow::Owned)
+            })
+            .collect();
+        let kept: Vec<&Block> = trimmed.iter().map(|b| b.as_ref()).collect();
         let text = render::render(&kept, self.style);
         metadata::check_language(&mut metadata, &text);
         Ok(Extraction {

@@ -177,3 +177,29 @@ fn story_sentences_like_zoom_labels_or_stamps_stay() {
         "The plan was last modified in May, when the engineers found new cracks in the second pier.",
     ]);
 }
+
+#[test]
+fn clutter_lines_set_into_a_paragraph_with_br_go_and_its_story_lines_stay() {
+    let text = extract(
+        "<p>The footbridge will be lit at night and patrolled by wardens.<br>\
+         Follow us on Telegram, Facebook and Instagram for the latest news.<br>\
+         Source: ANI</p>",
+    );
+    assert!(text.contains("patrolled by wardens."), "{text}");
+    assert!(!text.contains("Telegram"), "{text}");
+    assert!(!text.contains("Source: ANI"), "{text}");
+}
+
+#[test]
+fn lines_of_code_or_a_story_that_look_like_clutter_stay() {
+    // In <pre> a line like "image: nginx" is code, not a photo credit.
+    let text = extract("<pre>services:\n  web:\n    image: nginx:stable\n</pre>");
+    assert!(text.contains("image: nginx:stable"), "{text}");
+    // A sentence that opens with a relative time is a story's; a bare "3 weeks ago" is a stamp.
+    let text = extract(
+        "<p>3 weeks ago my right upper eyelid started twitching when I blink hard.<br>\
+         2 days ago</p>",
+    );
+    assert!(text.contains("eyelid started twitching"), "{text}");
+    assert!(!text.contains("2 days ago"), "{text}");
+}

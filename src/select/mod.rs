@@ -69,6 +69,43 @@ impl ClutterText {
         })
     }
 
+    /// A paragraph whose `<br>`-separated lines are partly clutter, without those lines
+    /// ("Story sentence.<br>Follow us on Telegram"); None when no line goes, or every line
+    /// does (such a block was judged whole by [`ClutterText::is_clutter`]). Paragraphs only:
+    /// in `<pre>` code or a list a line like "image: nginx" is content.
+    pub fn without_clutter_lines(&self, b: &Block) -> Option<Block> {
+        if b.kind != BlockKind::Paragraph || !b.text.contains('\n') {
+            return None;
+        }
+        let drop: Vec<bool> = b
+            .text
+            .lines()
+            .map(|l| {
+                let l = l.trim();
+                !l.is_empty() && l.len() < self.max_chars as usize && self.lines.is_match(l)
+            })
+            .collect();
+        if !drop.contains(&true) || drop.iter().all(|d| *d) {
+            return None;
+        }
+        let keep_lines = |s: &str| {
+            let kept: Vec<&str> = s
+                .lines()
+                .zip(&drop)
+                .filter(|(_, gone)| !**gone)
+                .map(|(l, _)| l)
+                .collect();
+            kept.join("\n").trim_end().to_string()
+        };
+        let mut out = b.clone();
+        out.text = keep_lines(&b.text);
+        // The Markdown has the same lines (a <br> is "  \n" there) when it was built.
+        if b.markdown.lines().count() == drop.len() {
+            out.markdown = keep_lines(&b.markdown);
+        }
+        Some(out)
+    }
+
     /// A known clutter line ("Share this"), or a dateline/byline: a few words around a date.
     pub(crate) fn is_clutter(&self, b: &Block) -> bool {
         if b.chars >= self.max_chars {

@@ -36,6 +36,8 @@ pub struct ExtractConfig {
     pub mode: Mode,
     pub drop_title_heading: bool,
     pub title_heading_share: f64,
+    pub repeat_min_distance: usize,
+    pub repeat_min_chars: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -246,7 +246,11 @@ impl Extractor {
                     .map_or(Cow::Borrowed(*b), Cow::Owned)
             })
             .collect();
-        let kept: Vec<&Block> = trimmed.iter().map(|b| b.as_ref()).collect();
+        let kept = select::drop_repeats(
+            trimmed.iter().map(|b| b.as_ref()).collect(),
+            cfg.extract.repeat_min_distance,
+            cfg.extract.repeat_min_chars,
+        );
         let text = render::render(&kept, self.style);
         metadata::check_language(&mut metadata, &text);
         Ok(Extraction {

@@ -11,6 +11,8 @@ pub mod listing;
 pub mod paragraphs;
 pub mod stopwords;
 
+use std::collections::HashMap;
+
 use regex::{RegexSet, RegexSetBuilder};
 
 use crate::config::{CleanConfig, SelectConfig};
@@ -120,6 +122,27 @@ impl ClutterText {
                 && !b.text.ends_with(['.', '!', '?', '。'])
                 && self.dates.is_match(&b.text))
     }
+}
+
+/// `kept` without the paragraphs that repeat word for word at least `min_distance` blocks
+/// after their last appearance and hold at least `min_chars`: a carousel's cloned slides (see
+/// `extract.repeat_min_distance` in config.toml). A distance of 0 keeps every repeat.
+pub fn drop_repeats(kept: Vec<&Block>, min_distance: usize, min_chars: u32) -> Vec<&Block> {
+    if min_distance == 0 {
+        return kept;
+    }
+    let mut last_seen: HashMap<&str, usize> = HashMap::new();
+    kept.into_iter()
+        .enumerate()
+        .filter(|&(i, b)| {
+            if b.kind != BlockKind::Paragraph || b.chars < min_chars {
+                return true;
+            }
+            let before = last_seen.insert(b.text.as_str(), i);
+            before.is_none_or(|at| i - at < min_distance)
+        })
+        .map(|(_, b)| b)
+        .collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -361,6 +384,47 @@ pub(crate) mod tests {
         let clutter = ClutterText::new(&cfg.clean).unwrap();
         let refs: Vec<&Block> = blocks.iter().collect();
         keep_blocks(&refs, &clutter, &cfg.select.balanced, Deadline::NONE)
+    }
+
+    #[test]
+    fn a_carousel_listed_twice_keeps_its_first_pass_and_near_repeats_stay() {
+        let p = BlockKind::Paragraph;
+        let quotes = [
+            "The staff are always kind and they never rush us out of the door.",
+            "Booking online took a minute and the wait was short every time.",
+            "Our children actually look forward to their check-ups here now.",
+        ];
+        // A slider lists quote, name, quote, name ... and then the whole run again.
+        let mut slides = Vec::new();
+        for _ in 0..2 {
+            for (n, q) in quotes.iter().enumerate() {
+                slides.push(block(q, 0, p));
+                slides.push(block(&format!("Parent {n}"), 0, p));
+            }
+        }
+        let refs: Vec<&Block> = slides.iter().collect();
+        let kept: Vec<&str> = drop_repeats(refs, 6, 40)
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect();
+        // The second pass of quotes goes; the names, short, stay wherever they repeat.
+        assert_eq!(
+            kept.iter().filter(|t| **t == quotes[0]).count(),
+            1,
+            "{kept:?}"
+        );
+        assert_eq!(kept.len(), 9, "{kept:?}");
+        // A paragraph repeated under each of a few headings is the author's: it stays.
+        let h = BlockKind::Heading(2);
+        let text = [
+            block(LONG, 0, p),
+            block("Part one", 0, h),
+            block(LONG, 0, p),
+            block("Part two", 0, h),
+            block(LONG, 0, p),
+        ];
+        let refs: Vec<&Block> = text.iter().collect();
+        assert_eq!(drop_repeats(refs, 6, 40).len(), 5);
     }
 
     const LONG: &str = "This is a long paragraph of running text, the kind a story is made of. It goes on for a while so that it is plainly content and not a label.";

@@ -186,7 +186,12 @@ impl Extractor {
             let keep = self
                 .paragraphs
                 .keep_text(&refs, &self.clutter_text, select_cfg);
-            let kept = only_kept(refs, keep);
+            // A carousel's slides come twice in flattened text too (see `drop_repeats`).
+            let kept = select::drop_repeats(
+                only_kept(refs, keep),
+                self.config.extract.repeat_min_distance,
+                self.config.extract.repeat_min_chars,
+            );
             Extraction {
                 text: render::render(&kept, Style::Text),
                 ..Extraction::default()

@@ -172,7 +172,7 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
     if edits.is_empty() {
         return Cow::Borrowed(html);
     }
-    let mut out = String::with_capacity(html.len() + 16);
+    let mut out = String::with_capacity(html.len());
     let mut last = 0;
     for edit in edits {
         out.push_str(&html[last..edit.start]);

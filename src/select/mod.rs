@@ -83,8 +83,8 @@ impl ClutterText {
             .text
             .lines()
             .map(|l| {
-                let l = l.trim();
-                !l.is_empty() && l.len() < self.max_chars as usize && self.lines.is_match(l)
+                // As for whole blocks, a line this long is text whatever it says.
+                !l.trim().is_empty() && l.len() < self.max_chars as usize && self.is_clutter_line(l)
             })
             .collect();
         if !drop.contains(&true) || drop.iter().all(|d| *d) {
@@ -101,6 +101,10 @@ impl ClutterText {
         };
         let mut out = b.clone();
         out.text = keep_lines(&b.text);
+        // The features follow the text (the links' share cannot be told apart by line).
+        (out.chars, out.sentence_ends) = crate::score::text_stats(&out.text);
+        out.words = out.text.split_whitespace().count() as u32;
+        out.link_chars = out.link_chars.min(out.chars);
         // The Markdown has the same lines (a <br> is "  \n" there) when it was built.
         if b.markdown.lines().count() == drop.len() {
             out.markdown = keep_lines(&b.markdown);
@@ -108,15 +112,20 @@ impl ClutterText {
         Some(out)
     }
 
+    /// One of a block's `<br>`-separated lines is a known clutter line ("Share this").
+    fn is_clutter_line(&self, line: &str) -> bool {
+        self.lines.is_match(line.trim())
+    }
+
     /// A known clutter line ("Share this"), or a dateline/byline: a few words around a date.
     pub(crate) fn is_clutter(&self, b: &Block) -> bool {
         if b.chars >= self.max_chars {
             return false;
         }
-        let all_lines_clutter = b.text.lines().all(|l| {
-            let l = l.trim();
-            l.is_empty() || self.lines.is_match(l)
-        });
+        let all_lines_clutter = b
+            .text
+            .lines()
+            .all(|l| l.trim().is_empty() || self.is_clutter_line(l));
         all_lines_clutter
             || (b.words <= self.date_line_max_words
                 && !b.text.ends_with(['.', '!', '?', '。'])

@@ -6,6 +6,7 @@ fn main() -> anyhow::Result<()> {
     let path = std::env::args().nth(1).expect("usage: clean_text FILE");
     let text = std::fs::read_to_string(&path)?;
     let extractor = gleaner::Extractor::new(gleaner::Config::default())?;
-    print!("{}", extractor.extract_text(&text)?.text);
+    let page = gleaner::PageInfo::new();
+    print!("{}", extractor.clean_text(&text, &page)?.text);
     Ok(())
 }

@@ -1,17 +1,30 @@
 //! Developer aid: shows what the cleaner removed from a page and which container won.
 //!
-//!     cargo run --release --example explain -- page.html
+//!     cargo run --release --features internals --example explain -- page.html [--blocks]
 
 use gleaner::clean::{Patterns, clean};
 use gleaner::parse::dom::Tag;
 use gleaner::{Config, Deadline, score};
 
+/// The page's bytes, gunzipped when they are gzip.
+fn read(path: &str) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let raw = std::fs::read(path)?;
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return Ok(raw);
+    }
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
+    Ok(out)
+}
+
 fn main() -> anyhow::Result<()> {
     let path = std::env::args().nth(1).expect("usage: explain FILE");
-    let bytes = gleaner::input::read(&gleaner::input::Source::File(path.into()), usize::MAX - 1)?;
-    let cfg = Config::default();
+    let bytes = read(&path)?;
+    let config = Config::default();
+    let cfg = gleaner::internals::rules(&config);
     let text = gleaner::decode::decode(&bytes, None, None, &cfg.decode)?.text;
-    let dom = gleaner::parse::parse(&text, cfg.limits.max_nesting, Deadline::NONE);
+    let dom = gleaner::parse::parse(&text, config.limits.max_nesting, Deadline::NONE);
     let cleaned = clean(
         &dom,
         &Patterns::new(&cfg.clean),

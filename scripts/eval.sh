@@ -12,7 +12,7 @@ datasets=("$@")
 [ ${#datasets[@]} -gt 0 ] || datasets=(wcxb-dev trafilatura-eval readability-tests)
 out=/tmp/gleaner-eval
 mkdir -p "$out"
-cargo build --release --bin eval
+cargo build --release -p gleaner-tools --bin eval
 if [ $peers = 1 ]; then
     python3 -c "import trafilatura" 2>/dev/null || pip install 'trafilatura>=2,<3'
 fi

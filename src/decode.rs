@@ -4,23 +4,28 @@
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
-use crate::config::DecodeConfig;
+use crate::rules::DecodeRules;
 use crate::error::Error;
 
 /// Where the chosen encoding came from (reported in JSON output; useful when a page is garbled).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Source {
+#[non_exhaustive]
+pub enum EncodingSource {
+    /// A byte-order mark at the start of the bytes.
     Bom,
+    /// The transport's charset ([`PageInfo::charset`](crate::PageInfo::charset)).
     Header,
+    /// A `<meta charset>` or `http-equiv` declaration in the page.
     Meta,
+    /// Nothing declared one: chardetng guessed it from the bytes.
     Detected,
 }
 
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static Encoding,
-    pub source: Source,
+    pub source: EncodingSource,
 }
 
 /// Decodes `bytes`. `header_charset` is a charset label from the transport, if any;
@@ -29,7 +34,7 @@ pub fn decode(
     bytes: &[u8],
     header_charset: Option<&str>,
     url: Option<&str>,
-    cfg: &DecodeConfig,
+    cfg: &DecodeRules,
 ) -> Result<Decoded, Error> {
     if bytes.is_empty() {
         return Err(Error::Empty);
@@ -51,22 +56,22 @@ fn sniff(
     bytes: &[u8],
     header_charset: Option<&str>,
     url: Option<&str>,
-    cfg: &DecodeConfig,
-) -> (&'static Encoding, Source) {
+    cfg: &DecodeRules,
+) -> (&'static Encoding, EncodingSource) {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
-        return (enc, Source::Bom);
+        return (enc, EncodingSource::Bom);
     }
     if let Some(enc) = header_charset.and_then(|l| Encoding::for_label(l.trim().as_bytes())) {
         return (
             prefer_utf8_if_valid(bytes, ascii_compatible(enc)),
-            Source::Header,
+            EncodingSource::Header,
         );
     }
     let head = &bytes[..bytes.len().min(cfg.prescan_bytes)];
     if let Some(enc) = prescan_meta(head) {
         return (
             prefer_utf8_if_valid(bytes, ascii_compatible(enc)),
-            Source::Meta,
+            EncodingSource::Meta,
         );
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -76,7 +81,7 @@ fn sniff(
     let tld = tld.as_deref().map(str::as_bytes);
     (
         detector.guess(tld, chardetng::Utf8Detection::Allow),
-        Source::Detected,
+        EncodingSource::Detected,
     )
 }
 
@@ -212,8 +217,8 @@ fn check_not_binary(bytes: &[u8]) -> Result<(), Error> {
 mod tests {
     use super::*;
 
-    fn cfg() -> DecodeConfig {
-        crate::config::Config::default().decode
+    fn cfg() -> DecodeRules {
+        crate::rules::Rules::default().decode
     }
 
     #[test]
@@ -221,7 +226,7 @@ mod tests {
         let mut page = vec![0xEF, 0xBB, 0xBF];
         page.extend_from_slice("<meta charset=windows-1252><p>é</p>".as_bytes());
         let d = decode(&page, None, None, &cfg()).unwrap();
-        assert_eq!(d.source, Source::Bom);
+        assert_eq!(d.source, EncodingSource::Bom);
         assert!(d.text.contains("<p>é</p>"));
     }
 
@@ -242,7 +247,7 @@ mod tests {
         let d = decode(&bytes, None, None, &cfg()).unwrap();
         assert_eq!(
             (d.encoding, d.source),
-            (encoding_rs::WINDOWS_1251, Source::Meta)
+            (encoding_rs::WINDOWS_1251, EncodingSource::Meta)
         );
         assert!(d.text.contains("Привет, мир"));
     }
@@ -252,7 +257,7 @@ mod tests {
         let text = "<p>Die Straßenbahn fährt über die Brücke, während die Fußgänger größtenteils warten.</p>";
         let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
         let d = decode(&bytes, None, None, &cfg()).unwrap();
-        assert_eq!(d.source, Source::Detected);
+        assert_eq!(d.source, EncodingSource::Detected);
         assert!(d.text.contains("Straßenbahn fährt über"), "{}", d.text);
     }
 

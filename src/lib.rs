@@ -1,24 +1,18 @@
 //! gleaner: web pages in, clean article text out.
 //!
-//! The pipeline, one module per stage, in the order a page goes through it:
-//!
-//! ```text
-//! input   → bytes from files, directories, stdin (.gz unpacked)         src/input
-//! decode  → text, in the page's real encoding                           src/decode.rs
-//! parse   → html5ever DOM, flattened into a preorder array              src/parse
-//! clean   → drop never-content and markup-declared clutter              src/clean
-//! score   → blocks with text/link features; the best container          src/score
-//! select  → keep or drop each block by its own and its neighbours' class src/select
-//! render  → plain text or Markdown                                      src/render
-//! output  → text, JSON or JSONL records                                 src/output
-//! ```
+//! An [`Extractor`] finds the main content of a page by text and link density plus the
+//! page's own structure, and keeps the article while dropping the clutter: navigation,
+//! "Recent Posts" and "Related" lists, cookie banners, share bars, newsletter boxes, footers,
+//! comment sections. It also reads what the page says about itself ([`Metadata`]).
 //!
 //! ```
-//! let extractor = gleaner::Extractor::new(gleaner::Config::default()).unwrap();
+//! use gleaner::{Config, Extractor, PageInfo};
+//!
+//! let extractor = Extractor::new(Config::default()).unwrap();
 //! let page = b"<html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav><article>\
 //!     <h1>Cats and sleep</h1><p>Cats sleep for most of the day, and that is perfectly \
 //!     normal for them: they are built for short bursts of hunting.</p></article></body></html>";
-//! let result = extractor.extract_bytes(page, &gleaner::PageInfo::default()).unwrap();
+//! let result = extractor.extract(page, &PageInfo::new().url("https://example.org/cats")).unwrap();
 //! assert_eq!(result.title.as_deref(), Some("Cats and sleep"));
 //! assert_eq!(
 //!     result.text,
@@ -26,27 +20,63 @@
 //!      for short bursts of hunting."
 //! );
 //! ```
+//!
+//! Three ways in, one way out: [`Extractor::extract`] takes a page's bytes in any encoding,
+//! [`Extractor::extract_html`] a page already decoded, and [`Extractor::clean_text`] text that
+//! was scraped already (no markup left); each gives an [`Extraction`] or an [`Error`] that
+//! says what was wrong with the input. None of them panics.
+//!
+//! The pipeline, one module per stage, in the order a page goes through it:
+//!
+//! ```text
+//! decode  → text, in the page's real encoding                           src/decode.rs
+//! parse   → html5ever DOM, flattened into a preorder array              src/parse
+//! clean   → drop never-content and markup-declared clutter              src/clean
+//! score   → blocks with text/link features; the best container          src/score
+//! select  → keep or drop each block by its own and its neighbours' class src/select
+//! render  → plain text or Markdown                                      src/render
+//! ```
+//!
+//! Reading files, WARC and JSONL, batches on all cores and output records are the
+//! `gleaner-batch` crate; fetching URLs is `gleaner-fetch`; the `gleaner` command is
+//! `gleaner-cli`.
 
-pub mod clean;
-pub mod config;
-pub mod deadline;
-pub mod decode;
-pub mod error;
-pub mod fetch;
-pub mod input;
-pub mod metadata;
-pub mod output;
-pub mod parse;
-pub mod pipeline;
-pub mod render;
-pub mod score;
-pub mod select;
+#![warn(missing_docs)]
 
-pub use config::{Config, Mode};
+/// Declares the stage modules: private, or public but hidden from the docs with the
+/// `internals` feature (for the evaluation tools and `examples/explain.rs`).
+macro_rules! stages {
+    ($($stage:ident),* $(,)?) => {$(
+        #[cfg(feature = "internals")]
+        #[doc(hidden)]
+        pub mod $stage;
+        #[cfg(not(feature = "internals"))]
+        mod $stage;
+    )*};
+}
+
+stages!(clean, decode, metadata, parse, render, rules, score, select);
+
+mod config;
+mod deadline;
+mod error;
+
+/// Reaching into the stages, for the evaluation tools and `examples/explain.rs`: not a stable
+/// interface.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals {
+    /// The tuning rules a config carries.
+    pub fn rules(config: &crate::Config) -> &crate::rules::Rules {
+        config.rules()
+    }
+}
+
+pub use config::{Config, Limits, Mode, Style};
 pub use deadline::Deadline;
+pub use decode::EncodingSource;
 pub use error::Error;
 pub use metadata::{Metadata, PageType};
-pub use render::Style;
 
 use std::borrow::Cow;
 
@@ -56,21 +86,54 @@ use score::Block;
 use select::listing;
 use select::paragraphs::Paragraphs;
 
-/// What the caller knows about a page besides its bytes.
-#[derive(Clone, Debug, Default)]
+/// What the caller knows about a page besides its bytes. Build it with [`PageInfo::new`] and
+/// the setters: `PageInfo::new().url("https://example.org/a").charset("iso-8859-1")`.
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
 pub struct PageInfo<'a> {
-    /// The page's URL (helps charset detection; reported in output).
+    /// The page's URL: it resolves relative links in the metadata, tells thread pages by
+    /// their path and hints at the likely legacy charset. Default: none.
     pub url: Option<&'a str>,
     /// A charset label from the transport (HTTP `Content-Type`), which outranks `<meta>`.
+    /// Default: none.
     pub charset: Option<&'a str>,
+    /// When to give up on the page with [`Error::TimeBudget`]. Default: none, which means
+    /// `limits.time_budget_ms` from the start of the call; [`Deadline::NONE`] means no limit.
+    pub deadline: Option<Deadline>,
+}
+
+impl<'a> PageInfo<'a> {
+    /// Nothing known but the bytes.
+    pub fn new() -> PageInfo<'a> {
+        PageInfo::default()
+    }
+
+    /// The page's URL (`&str` or `Option<&str>`).
+    pub fn url(mut self, url: impl Into<Option<&'a str>>) -> PageInfo<'a> {
+        self.url = url.into();
+        self
+    }
+
+    /// The transport's charset label (`&str` or `Option<&str>`).
+    pub fn charset(mut self, charset: impl Into<Option<&'a str>>) -> PageInfo<'a> {
+        self.charset = charset.into();
+        self
+    }
+
+    /// When to give up on the page.
+    pub fn deadline(mut self, deadline: Deadline) -> PageInfo<'a> {
+        self.deadline = Some(deadline);
+        self
+    }
 }
 
 /// The result of extracting one page.
 #[derive(Clone, Debug, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Extraction {
     /// The headline (the same as `metadata.title`).
     pub title: Option<String>,
-    /// The main content as plain text (or Markdown, when the extractor was asked for it).
+    /// The main content as plain text, or Markdown when the config asks for it.
     pub text: String,
     /// BCP 47 language tag (the same as `metadata.language`).
     pub language: Option<String>,
@@ -78,59 +141,84 @@ pub struct Extraction {
     pub canonical_url: Option<String>,
     /// Title, authors, dates, site name, description, categories, tags, page type, ….
     pub metadata: Metadata,
-    /// The encoding the page was decoded with, and where that choice came from.
+    /// The name of the encoding the page was decoded with (`"UTF-8"`, `"windows-1252"`);
+    /// none when the input was text already.
     pub encoding: Option<&'static str>,
-    pub encoding_source: Option<decode::Source>,
+    /// Where that encoding came from.
+    pub encoding_source: Option<EncodingSource>,
     /// The input was larger than `limits.max_page_bytes` and was cut.
     pub truncated: bool,
 }
 
-/// A configured extractor: build once, use for many pages (it is `Sync`).
+/// A configured extractor: build it once and use it for many pages, from many threads at
+/// once (it is `Send + Sync`).
 pub struct Extractor {
     config: Config,
     patterns: Patterns,
     clutter_text: select::ClutterText,
     paragraphs: Paragraphs,
-    style: Style,
+}
+
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Extractor {
+    /// Compiles the config's pattern tables. Fails only on a tuning override that does not
+    /// compile.
     pub fn new(config: Config) -> Result<Extractor, Error> {
+        let rules = config.rules();
         Ok(Extractor {
-            patterns: Patterns::new(&config.clean),
-            clutter_text: select::ClutterText::new(&config.clean)?,
-            paragraphs: Paragraphs::new(&config.clean, &config.paragraphs)?,
+            patterns: Patterns::new(&rules.clean),
+            clutter_text: select::ClutterText::new(&rules.clean)?,
+            paragraphs: Paragraphs::new(&rules.clean, &rules.paragraphs)?,
             config,
-            style: Style::Text,
         })
     }
 
-    /// Renders `text` as Markdown instead of plain text.
-    pub fn with_style(mut self, style: Style) -> Extractor {
-        self.style = style;
-        self
-    }
-
+    /// The config this extractor was built with.
     pub fn config(&self) -> &Config {
         &self.config
     }
 
-    /// Extracts the main content of a page given as raw bytes in any encoding.
-    /// Never panics: a panic inside the extractor comes back as `Error::Panic`.
-    pub fn extract_bytes(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
-        self.extract_bytes_until(bytes, page, Deadline::NONE)
-    }
-
-    /// `extract_bytes` that gives up with `Error::TimeBudget` once `deadline` has passed.
-    pub fn extract_bytes_until(
-        &self,
-        bytes: &[u8],
-        page: &PageInfo,
-        deadline: Deadline,
-    ) -> Result<Extraction, Error> {
+    /// Extracts the main content of a page given as raw bytes in any encoding: a byte-order
+    /// mark, then `page.charset`, then `<meta charset>`, then detection decide the encoding.
+    /// Binary and empty inputs are errors.
+    pub fn extract(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
+        let deadline = self.deadline(page);
         self.decoded(bytes, page, |text| {
             deadline.check()?;
-            self.extract_str_until(text, page.url, deadline)
+            self.extract_html_until(text, page.url, deadline)
+        })
+    }
+
+    /// Extracts the main content of a page that is already text (`page.charset` is not used).
+    pub fn extract_html(&self, html: &str, page: &PageInfo) -> Result<Extraction, Error> {
+        self.extract_html_until(html, page.url, self.deadline(page))
+    }
+
+    /// Cleans text that was scraped already (no markup left): keeps the paragraphs of the
+    /// main content and drops the clutter that survived flattening.
+    pub fn clean_text(&self, text: &str, _page: &PageInfo) -> Result<Extraction, Error> {
+        catch_panics(|| Ok(self.clean_text_unguarded(text)))
+    }
+
+    /// [`Extractor::clean_text`] on raw bytes in any encoding (a byte-order mark, then
+    /// `page.charset`, then detection decide it).
+    pub fn clean_text_bytes(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
+        self.decoded(bytes, page, |text| self.clean_text(text, page))
+    }
+
+    /// The page's own deadline, or the config's time budget from now.
+    fn deadline(&self, page: &PageInfo) -> Deadline {
+        page.deadline.unwrap_or_else(|| {
+            Deadline::after(std::time::Duration::from_millis(
+                self.config.limits.time_budget_ms,
+            ))
         })
     }
 
@@ -145,7 +233,7 @@ impl Extractor {
         let limit = self.config.limits.max_page_bytes;
         let truncated = bytes.len() > limit;
         let bytes = &bytes[..bytes.len().min(limit)];
-        let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
+        let decoded = decode::decode(bytes, page.charset, page.url, &self.config.rules().decode)?;
         let mut result = extract(&decoded.text)?;
         result.encoding = Some(decoded.encoding.name());
         result.encoding_source = Some(decoded.source);
@@ -153,10 +241,14 @@ impl Extractor {
         Ok(result)
     }
 
-    /// All the visible text of a page, with no cleaning at all: what a naive scraper returns.
+    /// All the visible text of a page, with no cleaning at all: what a naive scraper returns
+    /// (the floor of the plain-text benchmark).
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
     pub fn visible_text(&self, bytes: &[u8], page: &PageInfo) -> Result<String, Error> {
-        let decoded = decode::decode(bytes, page.charset, page.url, &self.config.decode)?;
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let rules = self.config.rules();
+        let decoded = decode::decode(bytes, page.charset, page.url, &rules.decode)?;
+        catch_panics(|| {
             let dom = parse::parse(
                 &decoded.text,
                 self.config.limits.max_nesting,
@@ -165,84 +257,64 @@ impl Extractor {
             let visible = clean::visible_only(&dom);
             let blocks = score::segment(&dom, &visible, false, Deadline::NONE);
             let all: Vec<&Block> = blocks.iter().collect();
-            render::render(&all, Style::Text)
-        }))
-        .map_err(panic_error)
+            Ok(render::render(&all, Style::Text))
+        })
     }
 
-    /// [`Extractor::extract_text`] on raw bytes in any encoding (BOM, the caller's charset,
-    /// then detection, as for pages).
-    pub fn extract_text_bytes(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
-        self.decoded(bytes, page, |text| self.extract_text(text))
+    fn clean_text_unguarded(&self, text: &str) -> Extraction {
+        let rules = self.config.rules();
+        let blocks = self.paragraphs.text_blocks(text);
+        let refs: Vec<&Block> = blocks.iter().collect();
+        let select_cfg = rules.select.for_mode(self.config.mode);
+        let keep = self
+            .paragraphs
+            .keep_text(&refs, &self.clutter_text, select_cfg);
+        // A carousel's slides come twice in flattened text too (see `drop_repeats`).
+        let kept = select::drop_repeats(
+            only_kept(refs, keep),
+            rules.select.repeat_min_distance,
+            rules.select.repeat_min_chars,
+        );
+        Extraction {
+            text: render::render(&kept, Style::Text),
+            ..Extraction::default()
+        }
     }
 
-    /// Cleans text that was scraped already (no markup left): keeps the paragraphs of the
-    /// main content and drops the clutter that survived flattening. Never panics.
-    pub fn extract_text(&self, text: &str) -> Result<Extraction, Error> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let blocks = self.paragraphs.text_blocks(text);
-            let refs: Vec<&Block> = blocks.iter().collect();
-            let select_cfg = self.config.select.for_mode(self.config.extract.mode);
-            let keep = self
-                .paragraphs
-                .keep_text(&refs, &self.clutter_text, select_cfg);
-            // A carousel's slides come twice in flattened text too (see `drop_repeats`).
-            let kept = select::drop_repeats(
-                only_kept(refs, keep),
-                self.config.extract.repeat_min_distance,
-                self.config.extract.repeat_min_chars,
-            );
-            Extraction {
-                text: render::render(&kept, Style::Text),
-                ..Extraction::default()
-            }
-        }))
-        .map_err(panic_error)
-    }
-
-    /// Extracts the main content of a page that is already text; `url` is its address, if known.
-    pub fn extract_str(&self, html: &str, url: Option<&str>) -> Result<Extraction, Error> {
-        self.extract_str_until(html, url, Deadline::NONE)
-    }
-
-    /// `extract_str` that gives up with `Error::TimeBudget` once `deadline` has passed.
-    pub fn extract_str_until(
+    /// [`Extractor::extract_html`] with the deadline settled.
+    fn extract_html_until(
         &self,
         html: &str,
         url: Option<&str>,
         deadline: Deadline,
     ) -> Result<Extraction, Error> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.run(html, url, deadline)
-        }))
-        .map_err(panic_error)?
+        catch_panics(|| self.run(html, url, deadline))
     }
 
     /// The stages in order. The deadline is checked after each one; inside, the long loops
     /// stop early once it has passed, and the check after them turns that into the error.
     fn run(&self, html: &str, url: Option<&str>, deadline: Deadline) -> Result<Extraction, Error> {
         let cfg = &self.config;
+        let rules = cfg.rules();
         let dom = parse::parse(html, cfg.limits.max_nesting, deadline);
         deadline.check()?;
         let mut metadata = metadata::extract(
             &dom,
             url,
-            cfg.extract.title_heading_share,
+            rules.select.title_heading_share,
             metadata::Bounds::now(),
         );
-        let cleaned = clean::clean(&dom, &self.patterns, &cfg.clean, url, deadline);
+        let cleaned = clean::clean(&dom, &self.patterns, &rules.clean, url, deadline);
         deadline.check()?;
-        let blocks = score::segment(&dom, &cleaned, self.style == Style::Markdown, deadline);
+        let blocks = score::segment(&dom, &cleaned, cfg.style == Style::Markdown, deadline);
         deadline.check()?;
         // The heading dropped from the text is the one `<title>`/`og:title` confirm, as the
         // extraction was tuned with; the metadata title also weighs the JSON-LD headline.
-        let headline = metadata::title::title(&dom, cfg.extract.title_heading_share, None);
+        let headline = metadata::title::title(&dom, rules.select.title_heading_share, None);
         let kept = self.select(&dom, &cleaned, &blocks, headline.as_deref(), deadline);
         deadline.check()?;
         // A kept paragraph loses the clutter lines set into it with <br> ("…the end of the
-        // story.<br>Follow us on Telegram"). Measured: trafilatura-eval 0.9359 -> 0.9370,
-        // wcxb-dev and readability-tests level (sparing listing pages cost 0.0002 and won
-        // nothing).
+        // story.<br>Follow us on Telegram").
         let trimmed: Vec<Cow<Block>> = kept
             .iter()
             .map(|b| {
@@ -253,10 +325,10 @@ impl Extractor {
             .collect();
         let kept = select::drop_repeats(
             trimmed.iter().map(|b| b.as_ref()).collect(),
-            cfg.extract.repeat_min_distance,
-            cfg.extract.repeat_min_chars,
+            rules.select.repeat_min_distance,
+            rules.select.repeat_min_chars,
         );
-        let text = render::render(&kept, self.style);
+        let text = render::render(&kept, cfg.style);
         metadata::check_language(&mut metadata, &text);
         Ok(Extraction {
             text,
@@ -277,9 +349,9 @@ impl Extractor {
         title: Option<&str>,
         deadline: Deadline,
     ) -> Vec<&'b Block> {
-        let cfg = &self.config;
-        let select_cfg = cfg.select.for_mode(cfg.extract.mode);
-        let container = score::best_container(dom, cleaned, blocks, &cfg.score);
+        let rules = self.config.rules();
+        let select_cfg = rules.select.for_mode(self.config.mode);
+        let container = score::best_container(dom, cleaned, blocks, &rules.score);
         let candidates: Vec<&Block> = match container {
             Some(c) => {
                 let end = dom.nodes[c].end;
@@ -290,7 +362,7 @@ impl Extractor {
             }
             // No container: a tiny page with no navigation at all (mostly text outside
             // links) is all content; anything else is left to the listing test below.
-            None if is_link_light(blocks, cfg.score.link_light_share) => blocks.iter().collect(),
+            None if is_link_light(blocks, rules.score.link_light_share) => blocks.iter().collect(),
             None => Vec::new(),
         };
         let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg, deadline);
@@ -315,13 +387,28 @@ impl Extractor {
             let keep = listing::keep_listing(&all, &self.clutter_text, select_cfg, deadline);
             kept = only_kept(all, keep);
         }
-        if cfg.extract.drop_title_heading
+        if rules.select.drop_title_heading
             && let Some(title) = title
         {
             drop_title_heading(&mut kept, title);
         }
         kept
     }
+}
+
+/// Runs `f`, turning a panic inside it into [`Error::Panic`].
+fn catch_panics<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Err(Error::Panic(panic_message(p.as_ref()))))
+}
+
+/// What a caught panic said.
+#[doc(hidden)]
+pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// The blocks whose `keep` flag is set, in order.
@@ -331,19 +418,6 @@ fn only_kept(blocks: Vec<&Block>, keep: Vec<bool>) -> Vec<&Block> {
         .zip(keep)
         .filter_map(|(b, k)| k.then_some(b))
         .collect()
-}
-
-/// A caught panic as an error naming what it said.
-pub(crate) fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
-    Error::Panic(panic_message(p))
-}
-
-/// What a caught panic said.
-pub(crate) fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
 }
 
 fn is_link_light(blocks: &[Block], outside_links_share: f64) -> bool {

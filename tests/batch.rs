@@ -3,81 +3,14 @@
 //! with the damage real crawls have: non-HTML payloads, request and metadata records, a
 //! corrupt gzip member, a truncated last record. Checks the counts, that every record comes
 //! out once and in order, pass-through fields, resume after a kill, dedup, and the time
-//! budget. Run with `cargo test --release --test batch`.
+//! budget. Run with `cargo test --release --test tests batch::`.
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gleaner");
-
-/// A fresh, empty temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!(
-            "gleaner-batch-test-{}-{n}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
-    }
-
-    fn write(&self, rel: &str, bytes: &[u8]) -> String {
-        let path = self.0.join(rel);
-        std::fs::write(&path, bytes).unwrap();
-        path.display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs gleaner with `stdin` as its standard input.
-fn gleaner(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run gleaner");
-    let mut input = child.stdin.take().unwrap();
-    let stdin = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn jsonl(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8(bytes.to_vec())
-        .expect("utf-8 output")
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
-        .collect()
-}
+use crate::support::{BIN, TempDir, gleaner_with_stdin as gleaner, gzip, jsonl, stderr};
 
 /// The summary line's counts: read, extracted, empty, skipped, failed.
 fn counts(o: &Output) -> [u64; 5] {
@@ -118,12 +51,6 @@ fn article(lead: &str) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // WARC building
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
-}
 
 fn warc_record(kind: &str, id: &str, url: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
     let mut r = format!(
@@ -527,7 +454,7 @@ fn plain_text_inputs_are_cleaned_as_text() {
 fn resume_after_a_kill_gives_the_same_file_as_an_uninterrupted_run() {
     let dir = TempDir::new("resume");
     let input = dir.write("pages.jsonl", &jsonl_input(300, "resume.example"));
-    let full = dir.path("full.jsonl").display().to_string();
+    let full = dir.path("full.jsonl");
     let out = gleaner(&["extract", &input, "-o", &full], b"");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let expected = std::fs::read(&full).unwrap();
@@ -536,10 +463,7 @@ fn resume_after_a_kill_gives_the_same_file_as_an_uninterrupted_run() {
     // A kill leaves whole lines and one partial line: cut the file in the middle of a line.
     for cut in [0, expected.len() / 3, expected.len() - 10] {
         assert_ne!(expected.get(cut.wrapping_sub(1)), Some(&b'\n'));
-        let killed = dir
-            .path(&format!("killed-{cut}.jsonl"))
-            .display()
-            .to_string();
+        let killed = dir.path(&format!("killed-{cut}.jsonl"));
         std::fs::write(&killed, &expected[..cut]).unwrap();
         let out = gleaner(&["extract", &input, "-o", &killed, "--resume"], b"");
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -561,7 +485,7 @@ fn resume_after_a_kill_gives_the_same_file_as_an_uninterrupted_run() {
 fn resume_after_a_real_kill() {
     let dir = TempDir::new("kill");
     let input = dir.write("pages.jsonl", &jsonl_input(3000, "kill.example"));
-    let full = dir.path("full.jsonl").display().to_string();
+    let full = dir.path("full.jsonl");
     assert_eq!(
         gleaner(&["extract", &input, "-o", &full], b"")
             .status
@@ -570,7 +494,7 @@ fn resume_after_a_real_kill() {
     );
     let expected = std::fs::read(&full).unwrap();
 
-    let killed = dir.path("killed.jsonl").display().to_string();
+    let killed = dir.path("killed.jsonl");
     let mut child = Command::new(BIN)
         .args(["extract", &input, "-o", &killed, "--jobs", "1"])
         .stdin(Stdio::null())
@@ -662,7 +586,7 @@ fn dedup_drops_a_paragraph_repeated_across_a_host() {
 fn resume_with_dedup_matches_an_uninterrupted_run() {
     let dir = TempDir::new("dedup-resume");
     let input = dir.write("pages.jsonl", &pages_with_boilerplate(8));
-    let full = dir.path("full.jsonl").display().to_string();
+    let full = dir.path("full.jsonl");
     gleaner(&["extract", &input, "--dedup", "-o", &full], b"");
     let expected = std::fs::read(&full).unwrap();
     // Killed after two pages: the resumed run must still know the pitch was seen twice.
@@ -674,7 +598,7 @@ fn resume_with_dedup_matches_an_uninterrupted_run() {
         .unwrap()
         .0
         + 20;
-    let killed = dir.path("killed.jsonl").display().to_string();
+    let killed = dir.path("killed.jsonl");
     std::fs::write(&killed, &expected[..cut]).unwrap();
     gleaner(
         &["extract", &input, "--dedup", "-o", &killed, "--resume"],
@@ -709,7 +633,7 @@ fn a_page_over_its_time_budget_is_an_error_record_and_the_rest_complete() {
             "jsonl",
             "--config",
             &config,
-            &dir.0.display().to_string(),
+            &dir.arg(),
         ],
         b"",
     );
@@ -738,13 +662,13 @@ fn the_library_gives_up_at_a_passed_deadline() {
     let page = article("Deadline");
     let passed = Deadline::after(Duration::from_millis(1));
     std::thread::sleep(Duration::from_millis(5));
-    match extractor.extract_bytes_until(page.as_bytes(), &PageInfo::default(), passed) {
+    match extractor.extract(page.as_bytes(), &PageInfo::new().deadline(passed)) {
         Err(Error::TimeBudget { budget_ms: 1 }) => {}
         other => panic!("expected the time budget error, got {other:?}"),
     }
     let later = Deadline::after(Duration::from_secs(600));
     let ok = extractor
-        .extract_bytes_until(page.as_bytes(), &PageInfo::default(), later)
+        .extract(page.as_bytes(), &PageInfo::new().deadline(later))
         .unwrap();
     assert!(ok.text.starts_with("Deadline: the council voted"));
 }

@@ -1,78 +1,18 @@
 //! CLI: runs the built `gleaner` binary on temporary files and directories and checks what a
 //! user sees: one record per page file, ids, errors that name what went wrong, exit codes
 //! (0 all ok, 1 some input failed, 2 a usage or config error), stdin, and the output formats.
-//! Run with `cargo test --release --test cli`.
+//! Run with `cargo test --release --test tests cli::`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_gleaner");
+use crate::support::{BIN, TempDir, gleaner, stderr, stdout};
 
-/// A fresh, empty temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!(
-            "gleaner-cli-test-{}-{n}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    fn write_gz(&self, rel: &str, bytes: &[u8]) -> PathBuf {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(bytes).unwrap();
-        self.write(rel, &enc.finish().unwrap())
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn gleaner(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run gleaner")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn jsonl(o: &Output) -> Vec<Value> {
-    stdout(o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
-        .collect()
+fn jsonl(o: &std::process::Output) -> Vec<Value> {
+    crate::support::jsonl(&o.stdout)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,7 +82,7 @@ fn directory_jsonl_gives_one_record_per_page_file_in_path_order() {
     dir.write("notes.txt", article("Not a page").as_bytes());
     dir.write("p_plain.htm", article("Papa report").as_bytes());
 
-    let out = gleaner(&["extract", "--format", "jsonl", dir.path().to_str().unwrap()]);
+    let out = gleaner(&["extract", "--format", "jsonl", &dir.arg()]);
     let records = jsonl(&out);
     assert_eq!(
         records.len(),
@@ -238,7 +178,7 @@ fn directory_of_good_pages_exits_zero() {
     let dir = TempDir::new("good");
     dir.write_gz("one.html.gz", article("One").as_bytes());
     dir.write("two.htm", article("Two").as_bytes());
-    let out = gleaner(&["extract", "--format", "jsonl", dir.path().to_str().unwrap()]);
+    let out = gleaner(&["extract", "--format", "jsonl", &dir.arg()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(jsonl(&out).len(), 2);
 }
@@ -249,8 +189,8 @@ fn directory_of_good_pages_exits_zero() {
 #[test]
 fn nonexistent_file_gives_one_record_with_an_error_and_exit_1() {
     let dir = TempDir::new("missing");
-    let missing = dir.path().join("no-such-page.html");
-    let out = gleaner(&["extract", "--format", "jsonl", missing.to_str().unwrap()]);
+    let missing = dir.path("no-such-page.html");
+    let out = gleaner(&["extract", "--format", "jsonl", &missing]);
     let records = jsonl(&out);
     assert_eq!(records.len(), 1, "{}", stdout(&out));
     assert_eq!(out.status.code(), Some(1));
@@ -304,7 +244,7 @@ fn stdin_page_prints_its_text() {
 fn markdown_format_renders_headings_and_lists() {
     let dir = TempDir::new("md");
     let page = dir.write("fern.html", article_with_list().as_bytes());
-    let out = gleaner(&["extract", "--format", "markdown", page.to_str().unwrap()]);
+    let out = gleaner(&["extract", "--format", "markdown", &page]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let md = stdout(&out);
     let lines: Vec<&str> = md.lines().collect();
@@ -328,7 +268,7 @@ fn markdown_format_renders_headings_and_lists() {
 fn json_format_one_file_is_one_object() {
     let dir = TempDir::new("json1");
     let page = dir.write("one.html", article("Solo report").as_bytes());
-    let out = gleaner(&["extract", "--format", "json", page.to_str().unwrap()]);
+    let out = gleaner(&["extract", "--format", "json", &page]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
     assert!(v.is_object(), "{v}");
@@ -341,13 +281,7 @@ fn json_format_two_files_is_an_array() {
     let dir = TempDir::new("json2");
     let a = dir.write("a.html", article("First report").as_bytes());
     let b = dir.write("b.html", article("Second report").as_bytes());
-    let out = gleaner(&[
-        "extract",
-        "--format",
-        "json",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-    ]);
+    let out = gleaner(&["extract", "--format", "json", &a, &b]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
     let items = v.as_array().unwrap_or_else(|| panic!("not an array: {v}"));
@@ -363,7 +297,7 @@ fn json_format_two_files_is_an_array() {
 #[test]
 fn json_format_on_an_empty_directory_is_an_empty_array() {
     let dir = TempDir::new("json0");
-    let out = gleaner(&["extract", "--format", "json", dir.path().to_str().unwrap()]);
+    let out = gleaner(&["extract", "--format", "json", &dir.arg()]);
     let v: Value = serde_json::from_str(&stdout(&out))
         .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", stdout(&out)));
     assert_eq!(v, Value::Array(Vec::new()));
@@ -377,15 +311,10 @@ fn config_file_with_unknown_key_exits_2_naming_the_file() {
     let dir = TempDir::new("config");
     let config = dir.write("bad-config.toml", b"[extract]\nmoed = \"recall\"\n");
     let page = dir.write("page.html", article("Config report").as_bytes());
-    let out = gleaner(&[
-        "extract",
-        "--config",
-        config.to_str().unwrap(),
-        page.to_str().unwrap(),
-    ]);
+    let out = gleaner(&["extract", "--config", &config, &page]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains(config.to_str().unwrap()), "{err}");
+    assert!(err.contains(&config), "{err}");
     assert!(
         err.contains("moed"),
         "the error should name the unknown key: {err}"
@@ -398,12 +327,7 @@ fn config_file_with_a_valid_override_is_accepted() {
     let dir = TempDir::new("config-ok");
     let config = dir.write("good.toml", b"[extract]\nmode = \"recall\"\n");
     let page = dir.write("page.html", article("Config report").as_bytes());
-    let out = gleaner(&[
-        "extract",
-        "--config",
-        config.to_str().unwrap(),
-        page.to_str().unwrap(),
-    ]);
+    let out = gleaner(&["extract", "--config", &config, &page]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains(SENTENCE));
 }
@@ -412,7 +336,7 @@ fn config_file_with_a_valid_override_is_accepted() {
 fn mode_precision_is_accepted() {
     let dir = TempDir::new("mode");
     let page = dir.write("page.html", article("Precise report").as_bytes());
-    let out = gleaner(&["extract", "--mode", "precision", page.to_str().unwrap()]);
+    let out = gleaner(&["extract", "--mode", "precision", &page]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out).contains(&format!("Precise report: {SENTENCE}")),
@@ -425,7 +349,7 @@ fn mode_precision_is_accepted() {
 fn unknown_mode_is_a_usage_error() {
     let dir = TempDir::new("badmode");
     let page = dir.write("page.html", article("Report").as_bytes());
-    let out = gleaner(&["extract", "--mode", "sloppy", page.to_str().unwrap()]);
+    let out = gleaner(&["extract", "--mode", "sloppy", &page]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("sloppy"), "{}", stderr(&out));
 }
@@ -438,13 +362,7 @@ fn url_with_two_inputs_exits_2() {
     let dir = TempDir::new("url");
     let a = dir.write("a.html", article("First").as_bytes());
     let b = dir.write("b.html", article("Second").as_bytes());
-    let out = gleaner(&[
-        "extract",
-        "--url",
-        "https://example.com/news/1",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-    ]);
+    let out = gleaner(&["extract", "--url", "https://example.com/news/1", &a, &b]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--url"), "{}", stderr(&out));
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
@@ -460,7 +378,7 @@ fn url_with_one_input_is_reported_in_the_record() {
         "jsonl",
         "--url",
         "https://example.com/news/1",
-        a.to_str().unwrap(),
+        &a,
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let records = jsonl(&out);

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use gleaner::input::{Source, read};
 use gleaner::{Config, Extractor, PageInfo};
+use gleaner_batch::input::{Source, read};
 
 fn corpus_pages() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let dir = crate::support::in_workspace("corpus");
     let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("corpus/ exists")
         .map(|e| e.unwrap().path())
@@ -43,9 +43,7 @@ fn corpus_pages_match_their_golden_text_and_title() {
     let mut failures = Vec::new();
     for page in &pages {
         let bytes = read(&Source::File(page.clone()), usize::MAX - 1).unwrap();
-        let got = extractor
-            .extract_bytes(&bytes, &PageInfo::default())
-            .unwrap();
+        let got = extractor.extract(&bytes, &PageInfo::new()).unwrap();
         let want_text = normalise(&expected(page, "txt"));
         let want_title = expected(page, "title").trim().to_string();
         let got_text = normalise(&got.text);

@@ -16,9 +16,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use gleaner::fetch::{self, RunOptions};
-use gleaner::output::Record;
 use gleaner::{Config, Extractor, PageInfo};
+use gleaner_batch::output::Record;
+use gleaner_fetch::{self as fetch, FetchConfig, RunOptions};
 
 // ---------------------------------------------------------------------------------------------
 // A tiny HTTP/1.1 server
@@ -203,7 +203,7 @@ fn sentence(n: usize) -> String {
 const FAST: &str = "[fetch]\nper_host_delay_secs = 0.0\nbackoff_base_secs = 0.02\n\
                     backoff_max_secs = 0.1\ntimeout_secs = 5.0\nconnect_timeout_secs = 2.0\n";
 
-fn config(extra: &str) -> Config {
+fn config(extra: &str) -> FetchConfig {
     // Keys given in `extra` replace FAST's (TOML forbids a key twice in one table).
     let mut toml = String::new();
     let extra_keys: Vec<&str> = extra
@@ -221,11 +221,12 @@ fn config(extra: &str) -> Config {
         toml.push_str(line);
         toml.push('\n');
     }
-    Config::from_toml("test", &toml).expect("test config")
+    FetchConfig::from_toml("test", &toml).expect("test config")
 }
 
-fn run_with(urls: &[String], config: Config, options: RunOptions) -> Vec<Record> {
-    let extractor = Arc::new(Extractor::new(config).unwrap());
+fn run_with(urls: &[String], config: FetchConfig, mut options: RunOptions) -> Vec<Record> {
+    let extractor = Arc::new(Extractor::new(Config::default()).unwrap());
+    options.config = config;
     let mut records = Vec::new();
     let summary = fetch::run(urls.to_vec(), extractor, &options, |r| {
         records.push(r);
@@ -880,12 +881,11 @@ fn the_warc_archive_reads_back_and_re_extracts_to_the_same_text() {
         let charset = header("Content-Type")
             .and_then(|ct| ct.split_once("charset=").map(|(_, c)| c.to_string()));
         let again = extractor
-            .extract_bytes(
+            .extract(
                 body,
-                &PageInfo {
-                    url: Some(target),
-                    charset: charset.as_deref(),
-                },
+                &PageInfo::new()
+                    .url(target.as_str())
+                    .charset(charset.as_deref()),
             )
             .unwrap();
         let fetched = records
@@ -903,7 +903,7 @@ fn the_warc_archive_reads_back_and_re_extracts_to_the_same_text() {
 // ---------------------------------------------------------------------------------------------
 // Command line
 
-const BIN: &str = env!("CARGO_BIN_EXE_gleaner");
+use crate::support::BIN;
 
 fn temp_file(name: &str, contents: &str) -> std::path::PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -1074,7 +1074,8 @@ fn bench_fetch_and_extract_1000_pages() {
         .take(1000)
         .map(|p| {
             Arc::new(
-                gleaner::input::read(&gleaner::input::Source::File(p.clone()), 1 << 30).unwrap(),
+                gleaner_batch::input::read(&gleaner_batch::input::Source::File(p.clone()), 1 << 30)
+                    .unwrap(),
             )
         })
         .collect();
@@ -1106,7 +1107,7 @@ fn bench_fetch_and_extract_1000_pages() {
             .map(|i| {
                 let page = &pages[i % pages.len()];
                 extractor
-                    .extract_bytes(page, &PageInfo::default())
+                    .extract(page, &PageInfo::new())
                     .map_or(0, |x| x.text.len())
             })
             .sum();

@@ -5,12 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use gleaner::input::{Source, read};
 use gleaner::{Config, Extractor, PageInfo, PageType};
+use gleaner_batch::input::{Source, read};
 use serde_json::Value;
 
 fn metadata_pages() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/metadata");
+    let dir = crate::support::in_workspace("corpus/metadata");
     let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("corpus/metadata/ exists")
         .map(|e| e.unwrap().path())
@@ -24,7 +24,7 @@ fn extract(page: &Path, url: Option<&str>) -> gleaner::Extraction {
     let bytes = read(&Source::File(page.to_path_buf()), usize::MAX - 1).unwrap();
     Extractor::new(Config::default())
         .unwrap()
-        .extract_bytes(&bytes, &PageInfo { url, charset: None })
+        .extract(&bytes, &PageInfo::new().url(url))
         .unwrap()
 }
 
@@ -66,7 +66,7 @@ fn metadata_pages_match_their_golden_metadata() {
 
 #[test]
 fn main_corpus_pages_have_their_page_type() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let dir = crate::support::in_workspace("corpus");
     let cases = [
         ("listing-homepage.html", PageType::Listing),
         ("forum-thread.html", PageType::Forum),
@@ -88,7 +88,7 @@ fn main_corpus_pages_have_their_page_type() {
 // ---------------------------------------------------------------------------------------------
 // The command line: metadata in JSON records, Markdown front matter, --with-metadata.
 
-const BIN: &str = env!("CARGO_BIN_EXE_gleaner");
+use crate::support::BIN;
 
 fn run(args: &[&str]) -> String {
     let out = std::process::Command::new(BIN)
@@ -105,8 +105,7 @@ fn run(args: &[&str]) -> String {
 }
 
 fn corpus_page(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus/metadata")
+    crate::support::in_workspace("corpus/metadata")
         .join(name)
         .to_string_lossy()
         .into_owned()

@@ -2,7 +2,7 @@
 //! prompts. Each test puts the clutter next to a story and checks that the clutter goes and
 //! the story stays.
 
-use gleaner::{Config, Extractor};
+use gleaner::{Config, Extractor, PageInfo};
 
 const STORY: &str = "<p>The council voted on Tuesday to close the old bridge to traffic, citing a \
     report that found serious corrosion in its steel supports and cracks in two of its piers.</p>\
@@ -15,7 +15,7 @@ fn extract(body: &str) -> String {
     );
     Extractor::new(Config::default())
         .unwrap()
-        .extract_str(&html, None)
+        .extract_html(&html, &PageInfo::new())
         .unwrap()
         .text
 }

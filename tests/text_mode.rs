@@ -1,12 +1,12 @@
 //! Golden tests for plain-text cleaning: every `corpus/text/NAME.txt` must clean to
 //! `NAME.expected.txt` (judged by hand; see corpus/text/README.md).
 
-use gleaner::{Config, Extractor};
+use gleaner::{Config, Extractor, PageInfo};
 
 #[test]
 fn text_corpus_matches_expected() {
     let extractor = Extractor::new(Config::default()).unwrap();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/text");
+    let dir = crate::support::in_workspace("corpus/text");
     let mut checked = 0;
     let mut failures = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -17,7 +17,7 @@ fn text_corpus_matches_expected() {
         }
         let input = std::fs::read_to_string(&path).unwrap();
         let expected = std::fs::read_to_string(path.with_extension("expected.txt")).unwrap();
-        let got = extractor.extract_text(&input).unwrap().text;
+        let got = extractor.clean_text(&input, &PageInfo::new()).unwrap().text;
         if got.trim_end() != expected.trim_end() {
             failures.push(format!(
                 "{name}:\n--- got ---\n{got}\n--- expected ---\n{expected}"
@@ -47,7 +47,10 @@ fn a_line_that_comes_back_far_below_its_first_appearance_comes_out_once() {
         ));
         parts.push(quotes[n % 3].to_string());
     }
-    let got = extractor.extract_text(&parts.join("\n\n")).unwrap().text;
+    let got = extractor
+        .clean_text(&parts.join("\n\n"), &PageInfo::new())
+        .unwrap()
+        .text;
     assert!(got.contains("Paragraph 5 of the report"), "{got}");
     assert_eq!(got.matches(quotes[0]).count(), 1, "{got}");
 }

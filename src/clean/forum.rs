@@ -1,13 +1,13 @@
 //! Is this page a discussion thread? On a thread the "comments" are the content, so the
 //! comment-section rule of the cleaner must stand aside. The page tells in one of three ways.
 
-use crate::config::CleanConfig;
+use crate::rules::CleanRules;
 use crate::parse::dom::{Dom, flags};
 
 /// True when the page declares itself a thread (schema.org `DiscussionForumPosting`,
 /// `QAPage`), names a forum engine as its generator (`clean.forum_generators`), or sits at a
 /// thread-shaped URL (`clean.thread_url_paths`).
-pub fn is_thread(dom: &Dom, url: Option<&str>, cfg: &CleanConfig) -> bool {
+pub fn is_thread(dom: &Dom, url: Option<&str>, cfg: &CleanRules) -> bool {
     let declared = dom
         .nodes
         .iter()
@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn thread_urls() {
-        let paths = crate::config::Config::default().clean.thread_url_paths;
+        let paths = crate::rules::Rules::default().clean.thread_url_paths;
         let thread_path = |u: &str| is_thread_path(u, &paths).then_some(());
         assert!(thread_path("https://forums.docker.com/t/confusing/144854").is_some());
         assert!(thread_path("https://www.head-fi.org/threads/best.973407/").is_some());

@@ -11,7 +11,7 @@
 mod forum;
 pub mod patterns;
 
-use crate::config::CleanConfig;
+use crate::rules::CleanRules;
 use crate::deadline::Deadline;
 use crate::parse::dom::{Dom, NO_PARENT, Tag, flags};
 pub use patterns::{Clutter, Patterns};
@@ -19,7 +19,8 @@ pub use patterns::{Clutter, Patterns};
 pub struct Cleaned {
     /// `removed[i]`: node `i` and its subtree are not content (set on subtree roots).
     pub removed: Vec<bool>,
-    /// Visible text bytes in each node's subtree, before pass 3.
+    /// Visible text bytes in each node's subtree, before pass 3 (shown by explain).
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     pub text_bytes: Vec<u32>,
     /// Readability-style hint per element: +1 positive class/id, -1 negative, 0 neither.
     pub hint: Vec<i8>,
@@ -31,7 +32,7 @@ pub struct Cleaned {
 pub fn clean(
     dom: &Dom,
     patterns: &Patterns,
-    cfg: &CleanConfig,
+    cfg: &CleanRules,
     url: Option<&str>,
     deadline: Deadline,
 ) -> Cleaned {
@@ -175,6 +176,7 @@ fn never_content(dom: &Dom) -> Vec<bool> {
 
 /// Only pass 1: everything a reader of the page could see, clutter and all (the floor of the
 /// plain-text benchmark, and the input it builds for text mode).
+#[cfg(feature = "internals")]
 pub fn visible_only(dom: &Dom) -> Cleaned {
     let removed = never_content(dom);
     let text_bytes = subtree_text(dom, &removed, u32::MAX).text_bytes;
@@ -251,10 +253,10 @@ fn subtree_text(dom: &Dom, removed: &[bool], article_mark_bytes: u32) -> Subtree
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::rules::Rules;
 
     fn kept_text(html: &str) -> String {
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let doc = scraper::Html::parse_document(html);
         let dom = Dom::from_html(&doc);
         let cleaned = clean(
@@ -367,7 +369,7 @@ mod tests {
 
     #[test]
     fn a_thread_page_keeps_its_comments() {
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let html = format!(
             "<body><p>{}</p><div class=comments><p>{}</p></div></body>",
             STORY.repeat(10),

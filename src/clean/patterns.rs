@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::config::CleanConfig;
+use crate::rules::CleanRules;
 
 /// What a boilerplate match is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    pub fn new(cfg: &CleanConfig) -> Patterns {
+    pub fn new(cfg: &CleanRules) -> Patterns {
         let mut by_first_word: HashMap<String, Vec<Pattern>> = HashMap::new();
         let mut prefixed = Vec::new();
         for row in &cfg.boilerplate {
@@ -94,6 +94,7 @@ impl Patterns {
         })
     }
 
+    #[cfg(test)]
     pub fn is_boilerplate(&self, tokens: &[&str]) -> bool {
         self.boilerplate(tokens).is_some()
     }
@@ -115,7 +116,7 @@ mod tests {
     use super::*;
 
     fn patterns() -> Patterns {
-        Patterns::new(&crate::config::Config::default().clean)
+        Patterns::new(&crate::rules::Rules::default().clean)
     }
 
     #[test]

@@ -373,16 +373,6 @@ pub fn from_url(url: &str) -> Option<NaiveDate> {
     })
 }
 
-/// A year and month in a URL path ("/2024/01/slug"), for checking other dates.
-pub fn url_year_month(url: &str) -> Option<(i32, u32)> {
-    static YEAR_MONTH: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})/(\d{1,2})/").expect("valid regex"));
-    let c = YEAR_MONTH.captures(super::text::url_path(url))?;
-    let month: u32 = c[2].parse().ok()?;
-    (1..=12)
-        .contains(&month)
-        .then(|| Some((c[1].parse().ok()?, month)))?
-}
 
 /// Text before a date that says it is not the publication date ("Updated", "Aktualisiert").
 pub fn is_update_label(before: &str) -> bool {
@@ -489,10 +479,6 @@ mod tests {
             Some(d(2022, 4, 1))
         );
         assert_eq!(from_url("https://x.org/2024/01/slug"), None);
-        assert_eq!(
-            url_year_month("https://x.org/2024/01/slug"),
-            Some((2024, 1))
-        );
         assert_eq!(from_url("https://x.org/p/123456789"), None);
     }
 

@@ -5,16 +5,6 @@
 use super::text::clean_value;
 use crate::parse::dom::Dom;
 
-pub const TITLE: &[&str] = &[
-    "og:title",
-    "twitter:title",
-    "parsely-title",
-    "sailthru.title",
-    "citation_title",
-    "dc.title",
-    "dcterms.title",
-];
-
 pub const AUTHOR: &[&str] = &[
     "author",
     "article:author",

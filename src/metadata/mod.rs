@@ -23,7 +23,7 @@ use serde::Serialize;
 
 pub use dates::{Bounds, PageDate};
 pub use page_type::PageType;
-pub use title::strip_permalink;
+
 
 use crate::parse::dom::{Dom, flags};
 use dates::Order;
@@ -33,6 +33,7 @@ use zone::Zone;
 
 /// What the page says about itself.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Metadata {
     /// The headline, without the " | Site Name" suffix.
     pub title: Option<String>,
@@ -42,17 +43,22 @@ pub struct Metadata {
     pub date: Option<String>,
     /// Last modification date, ISO 8601.
     pub date_modified: Option<String>,
+    /// The site's name ("The Guardian"), not its host.
     pub sitename: Option<String>,
+    /// The page's own summary (`og:description`, `description`, JSON-LD).
     pub description: Option<String>,
     /// BCP 47 language tag ("de", "en-US").
     pub language: Option<String>,
     /// The canonical URL when the page declares one (`<link rel=canonical>`, `og:url`,
     /// JSON-LD `url`), resolved against the page URL.
     pub canonical_url: Option<String>,
+    /// Sections the page files itself under ("Politics").
     pub categories: Vec<String>,
+    /// Keywords the page tags itself with.
     pub tags: Vec<String>,
     /// The lead image URL.
     pub image: Option<String>,
+    /// What kind of page this is, as guessed from its markup, URL and text.
     pub page_type: PageType,
 }
 

@@ -9,19 +9,28 @@ use serde::Serialize;
 use super::text::url_path;
 use crate::parse::dom::{Dom, Tag};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+/// What kind of page a page is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum PageType {
+    /// A story, a post, an essay: running text by an author.
     Article,
+    /// A list of other pages: a section front, a catalogue, search results, a job board.
     Listing,
+    /// A discussion: posts by several users, a Q&A thread.
     Forum,
+    /// One product for sale: a price and a basket button.
     Product,
+    /// Technical documentation: reference pages, guides with code.
     Documentation,
+    /// Anything else (a service page, a homepage, a form). The default.
     #[default]
     Other,
 }
 
 impl PageType {
+    /// The type's name, as in JSON records: `"article"`, `"listing"`, ….
     pub fn as_str(self) -> &'static str {
         match self {
             PageType::Article => "article",

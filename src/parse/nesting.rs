@@ -316,4 +316,70 @@ mod tests {
         let html = r#"<div title="a>b"><script>"<div><div><div>"</script><div>x</div></div>"#;
         assert!(matches!(cap_nesting(html, 2), Cow::Borrowed(_)));
     }
+
+    /// The nesting cap (`limits.max_nesting`, 512 by default) applied to 100,000 `<div>`s wrapped in
+    /// `wrap_open` … `wrap_close`: returns how deep the `<div>`s that reach the parser nest.
+    fn div_depth_after_cap(wrap_open: &str, wrap_close: &str) -> usize {
+        let html = format!(
+            "<html><body>{wrap_open}{}a paragraph of the story{}{wrap_close}</body></html>",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        let max = crate::Limits::default().max_nesting;
+        let capped = cap_nesting(&html, max);
+        let (mut depth, mut deepest) = (0usize, 0usize);
+        for piece in capped.split('<').skip(1) {
+            if piece.starts_with("div>") {
+                depth += 1;
+                deepest = deepest.max(depth);
+            } else if piece.starts_with("/div>") {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        deepest
+    }
+
+    // Past the cap each element becomes a sibling of the previous one, so at most one more
+    // level than the cap is ever open.
+
+    #[test]
+    fn nesting_cap_applies_to_plain_divs() {
+        // The control for the three tests below: outside raw-text elements the cap works.
+        let max = crate::Limits::default().max_nesting;
+        let n = div_depth_after_cap("", "");
+        assert!(
+            n <= max + 1,
+            "<div>s nest {n} deep at the parser (cap {max})"
+        );
+    }
+
+    #[test]
+    fn nesting_cap_applies_inside_noscript() {
+        let max = crate::Limits::default().max_nesting;
+        let n = div_depth_after_cap("<noscript>", "</noscript>");
+        assert!(
+            n <= max + 1,
+            "<div>s nest {n} deep at the parser (cap {max})"
+        );
+    }
+
+    #[test]
+    fn nesting_cap_applies_inside_svg_title() {
+        let max = crate::Limits::default().max_nesting;
+        let n = div_depth_after_cap("<svg><title>", "</title></svg>");
+        assert!(
+            n <= max + 1,
+            "<div>s nest {n} deep at the parser (cap {max})"
+        );
+    }
+
+    #[test]
+    fn nesting_cap_applies_inside_svg_style() {
+        let max = crate::Limits::default().max_nesting;
+        let n = div_depth_after_cap("<svg><style>", "</style></svg>");
+        assert!(
+            n <= max + 1,
+            "<div>s nest {n} deep at the parser (cap {max})"
+        );
+    }
 }

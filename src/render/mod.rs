@@ -4,15 +4,8 @@
 //! the rows of one table stay on consecutive lines ("- item", "1. item", cells joined " | ").
 //! Markdown adds heading marks, emphasis, code fences, quote marks and table rules.
 
-pub mod front_matter;
-
+use crate::config::Style;
 use crate::score::{Block, BlockKind};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
-    Text,
-    Markdown,
-}
 
 pub fn render(blocks: &[&Block], style: Style) -> String {
     let mut out = String::new();

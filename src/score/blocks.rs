@@ -520,10 +520,10 @@ fn trim_blank_lines(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::clean::{Patterns, clean};
-    use crate::config::Config;
+    use crate::rules::Rules;
 
     fn blocks(html: &str) -> Vec<Block> {
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let doc = scraper::Html::parse_document(html);
         let dom = Dom::from_html(&doc);
         let cleaned = clean(

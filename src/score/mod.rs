@@ -11,12 +11,12 @@
 pub mod blocks;
 
 use crate::clean::Cleaned;
-use crate::config::ScoreConfig;
+use crate::rules::ScoreRules;
 use crate::parse::dom::{Dom, NO_PARENT, Tag, flags};
 pub use blocks::{Block, BlockKind, segment, text_stats};
 
 /// A block's weight in the container score.
-pub fn block_weight(b: &Block, cfg: &ScoreConfig) -> f64 {
+pub fn block_weight(b: &Block, cfg: &ScoreRules) -> f64 {
     let outside_links = (b.chars - b.link_chars) as f64;
     // Running text is made of sentences; navigation and labels are not.
     let sentence = if b.sentence_ends > 0 && b.link_density() < 0.5 {
@@ -33,7 +33,7 @@ pub fn best_container(
     dom: &Dom,
     cleaned: &Cleaned,
     blocks: &[Block],
-    cfg: &ScoreConfig,
+    cfg: &ScoreRules,
 ) -> Option<usize> {
     let n = dom.nodes.len();
     let mut sum = vec![0f64; n];
@@ -108,7 +108,7 @@ fn look_alike(dom: &Dom, a: usize, b: usize) -> bool {
     shared * 2 >= wa.len().max(wb.len())
 }
 
-fn structure_weight(dom: &Dom, cleaned: &Cleaned, i: usize, cfg: &ScoreConfig) -> f64 {
+fn structure_weight(dom: &Dom, cleaned: &Cleaned, i: usize, cfg: &ScoreRules) -> f64 {
     let node = &dom.nodes[i];
     let mut w = match node.tag {
         Tag::Article => cfg.article_weight,

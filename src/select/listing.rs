@@ -7,7 +7,7 @@
 //! are the exception: a card of linked headline, summary sentence and date points at a story
 //! that lives elsewhere, so a section front of teasers still gives little or nothing.
 
-use crate::config::SelectConfig;
+use crate::rules::ModeRules;
 use crate::deadline::Deadline;
 use crate::score::{Block, BlockKind};
 
@@ -18,7 +18,7 @@ use super::{ClutterText, keep_blocks};
 pub fn is_listing<'a>(
     kept: impl IntoIterator<Item = &'a Block>,
     page: impl IntoIterator<Item = &'a Block>,
-    cfg: &SelectConfig,
+    cfg: &ModeRules,
 ) -> bool {
     let kept_chars: u64 = kept.into_iter().map(|b| b.chars as u64).sum();
     let page_chars: u64 = page.into_iter().map(|b| b.chars as u64).sum();
@@ -30,10 +30,10 @@ pub fn is_listing<'a>(
 pub fn keep_listing(
     blocks: &[&Block],
     clutter: &ClutterText,
-    cfg: &SelectConfig,
+    cfg: &ModeRules,
     deadline: Deadline,
 ) -> Vec<bool> {
-    let links_allowed = SelectConfig {
+    let links_allowed = ModeRules {
         max_link_density: f64::INFINITY,
         ..cfg.clone()
     };
@@ -77,11 +77,11 @@ fn drop_teaser_cards(blocks: &[&Block], clutter: &ClutterText, keep: &mut [bool]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::rules::Rules;
     use crate::select::tests::block;
 
     fn keep(blocks: &[Block]) -> Vec<bool> {
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let clutter = ClutterText::new(&cfg.clean).unwrap();
         let refs: Vec<&Block> = blocks.iter().collect();
         keep_listing(&refs, &clutter, &cfg.select.balanced, Deadline::NONE)
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn listing_share() {
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let long = block(&"word ".repeat(200), 0, BlockKind::Paragraph);
         let short = block("a short line of text", 0, BlockKind::Paragraph);
         let page = [long.clone(), short.clone()];

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use regex::{RegexSet, RegexSetBuilder};
 
-use crate::config::{CleanConfig, SelectConfig};
+use crate::rules::{CleanRules, ModeRules};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::score::{Block, BlockKind};
@@ -43,7 +43,7 @@ pub struct ClutterText {
 }
 
 impl ClutterText {
-    pub fn new(cfg: &CleanConfig) -> Result<ClutterText, Error> {
+    pub fn new(cfg: &CleanRules) -> Result<ClutterText, Error> {
         let compile = |name: &str, patterns: &[String]| {
             RegexSetBuilder::new(
                 patterns
@@ -168,7 +168,7 @@ enum Class {
 pub fn keep_blocks(
     blocks: &[&Block],
     clutter: &ClutterText,
-    cfg: &SelectConfig,
+    cfg: &ModeRules,
     deadline: Deadline,
 ) -> Vec<bool> {
     keep_blocks_judged(blocks, clutter, cfg, |_| false, deadline)
@@ -179,7 +179,7 @@ pub fn keep_blocks(
 pub fn keep_blocks_judged(
     blocks: &[&Block],
     clutter: &ClutterText,
-    cfg: &SelectConfig,
+    cfg: &ModeRules,
     not_prose: impl Fn(usize) -> bool,
     deadline: Deadline,
 ) -> Vec<bool> {
@@ -339,7 +339,7 @@ fn step_until(i: usize, forward: bool, len: usize, skip: impl Fn(usize) -> bool)
     }
 }
 
-fn classify(b: &Block, clutter: &ClutterText, cfg: &SelectConfig) -> Class {
+fn classify(b: &Block, clutter: &ClutterText, cfg: &ModeRules) -> Class {
     let chars = b.chars as usize;
     if clutter.is_clutter(b) {
         return Class::Bad;
@@ -371,7 +371,7 @@ fn classify(b: &Block, clutter: &ClutterText, cfg: &SelectConfig) -> Class {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::rules::Rules;
 
     pub(crate) fn block(text: &str, link_chars: u32, kind: BlockKind) -> Block {
         let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
@@ -389,7 +389,7 @@ pub(crate) mod tests {
     }
 
     fn keep(blocks: &[Block]) -> Vec<bool> {
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let clutter = ClutterText::new(&cfg.clean).unwrap();
         let refs: Vec<&Block> = blocks.iter().collect();
         keep_blocks(&refs, &clutter, &cfg.select.balanced, Deadline::NONE)

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use regex::RegexSet;
 
-use crate::config::{CleanConfig, ParagraphsConfig, SelectConfig};
+use crate::rules::{CleanRules, ParagraphRules, ModeRules};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::score::{Block, BlockKind, text_stats};
@@ -25,11 +25,11 @@ pub struct Paragraphs {
     section_starts: RegexSet,
     /// Headings that open a comment section ("12 Comments", "Leave a Reply").
     comment_starts: RegexSet,
-    cfg: ParagraphsConfig,
+    cfg: ParagraphRules,
 }
 
 impl Paragraphs {
-    pub fn new(cfg: &CleanConfig, paragraphs: &ParagraphsConfig) -> Result<Paragraphs, Error> {
+    pub fn new(cfg: &CleanRules, paragraphs: &ParagraphRules) -> Result<Paragraphs, Error> {
         let compile = |name: &str, patterns: &[String]| {
             let anchored = |p: &String| format!("(?i)^{}\\W*$", super::ascii_word_boundaries(p));
             RegexSet::new(patterns.iter().map(anchored)).map_err(|e| Error::Config {
@@ -69,14 +69,14 @@ impl Paragraphs {
 
     /// Last pass after HTML extraction: drops clutter sections (a "Related articles" heading
     /// and the teasers under it, up to the next story paragraph) from the kept blocks.
-    pub fn cut_clutter_sections(&self, kept: &mut Vec<&Block>, cfg: &SelectConfig) {
+    pub fn cut_clutter_sections(&self, kept: &mut Vec<&Block>, cfg: &ModeRules) {
         let mut keep = vec![true; kept.len()];
         self.mark_clutter_sections(kept, &mut keep, cfg);
         let mut flags = keep.into_iter();
         kept.retain(|_| flags.next().unwrap_or(true));
     }
 
-    fn mark_clutter_sections(&self, blocks: &[&Block], keep: &mut [bool], cfg: &SelectConfig) {
+    fn mark_clutter_sections(&self, blocks: &[&Block], keep: &mut [bool], cfg: &ModeRules) {
         let mut in_section = false;
         for (i, b) in blocks.iter().enumerate() {
             if self.opens_clutter_section(b) {
@@ -95,14 +95,14 @@ impl Paragraphs {
         &self,
         blocks: &[&Block],
         clutter: &ClutterText,
-        cfg: &SelectConfig,
+        cfg: &ModeRules,
     ) -> Vec<bool> {
         // Flattened text has no container around the story: its edges are where the clutter
         // sits (site name, "Recent Posts"), so they count as bad, as in jusText.
         // A headline stands right above its text: in flattened text a short line further
         // off is a menu entry or a teaser title. Short lines are longer than in HTML
         // (`paragraphs.text_length_low`): without markup, length is most of what is left.
-        let text_cfg = SelectConfig {
+        let text_cfg = ModeRules {
             edges_are_bad: true,
             max_heading_distance: 0,
             length_low: self.cfg.text_length_low,
@@ -161,7 +161,7 @@ impl Paragraphs {
         keep
     }
     /// Running text that ends a clutter section: long, made of sentences, not a cut-off teaser.
-    fn is_story_paragraph(&self, b: &Block, cfg: &SelectConfig) -> bool {
+    fn is_story_paragraph(&self, b: &Block, cfg: &ModeRules) -> bool {
         b.kind == BlockKind::Paragraph
             && b.chars as usize >= cfg.length_high
             && b.sentence_ends > 0
@@ -184,7 +184,7 @@ fn is_truncated(b: &Block) -> bool {
     t.ends_with('…') || t.ends_with("...") || t.ends_with("[…]")
 }
 
-fn text_blocks(text: &str, cfg: &ParagraphsConfig) -> Vec<Block> {
+fn text_blocks(text: &str, cfg: &ParagraphRules) -> Vec<Block> {
     let mut paragraphs: Vec<String> = Vec::new();
     let mut lines: Vec<&str> = Vec::new();
     let flush = |lines: &mut Vec<&str>, out: &mut Vec<String>| {
@@ -267,10 +267,10 @@ fn without_list_marker(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::rules::Rules;
 
     fn clean_text(text: &str) -> String {
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let clutter = ClutterText::new(&cfg.clean).unwrap();
         let paragraphs = Paragraphs::new(&cfg.clean, &cfg.paragraphs).unwrap();
         let blocks = paragraphs.text_blocks(text);
@@ -310,7 +310,7 @@ mod tests {
 
     #[test]
     fn recommended_for_you_opens_a_clutter_section_but_recommended_specs_do_not() {
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let paragraphs = Paragraphs::new(&cfg.clean, &cfg.paragraphs).unwrap();
         let starts = |t: &str| paragraphs.section_starts.is_match(t);
         assert!(starts("Recommended for You"));
@@ -348,7 +348,7 @@ mod tests {
     #[test]
     fn teaser_sections_in_more_languages_are_cut_after_html_extraction() {
         use crate::select::tests::block;
-        let cfg = Config::default();
+        let cfg = Rules::default();
         let paragraphs = Paragraphs::new(&cfg.clean, &cfg.paragraphs).unwrap();
         let h = BlockKind::Heading(2);
         let p = BlockKind::Paragraph;

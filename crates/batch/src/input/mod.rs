@@ -14,11 +14,33 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::config::LimitsConfig;
 use crate::error::Error;
 
+/// How much of a record is read: pages are cut at `max_page_bytes` (and reported as
+/// truncated), JSONL lines longer than `max_line_bytes` are error records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadLimits {
+    pub max_page_bytes: usize,
+    pub max_line_bytes: usize,
+}
+
+impl ReadLimits {
+    pub fn new(limits: &gleaner::Limits, batch: &crate::BatchConfig) -> ReadLimits {
+        ReadLimits {
+            max_page_bytes: limits.max_page_bytes,
+            max_line_bytes: batch.max_line_bytes,
+        }
+    }
+}
+
+impl Default for ReadLimits {
+    fn default() -> ReadLimits {
+        ReadLimits::new(&gleaner::Limits::default(), &crate::BatchConfig::default())
+    }
+}
+
 /// What an input holds. Chosen by file extension, or by `--input-format` (needed for stdin).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
     /// One web page per file.
     Html,
@@ -254,7 +276,7 @@ impl Pending {
     }
 
     /// Finishes reading: reads the file, decodes the HTTP body, or parses the JSON line.
-    pub fn open(self, limits: &LimitsConfig) -> Opened {
+    pub fn open(self, limits: &ReadLimits) -> Opened {
         let plain = |page| Opened {
             id: None,
             url: None,
@@ -283,7 +305,7 @@ impl Pending {
 pub fn records(
     source: Source,
     format: InputFormat,
-    limits: &LimitsConfig,
+    limits: &ReadLimits,
 ) -> Box<dyn Iterator<Item = Item> + Send> {
     let name: Arc<str> = source.name().into();
     if matches!(format, InputFormat::Html | InputFormat::Text) {

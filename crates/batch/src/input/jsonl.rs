@@ -10,8 +10,8 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::{Content, Item, Opened, Pending};
-use crate::config::LimitsConfig;
 use crate::error::Error;
+use crate::input::ReadLimits;
 
 /// The lines of a JSONL input as items. Blank lines are not records; a line's number is its
 /// 1-based position in the input (blank lines counted), and stands as its id until the line
@@ -25,7 +25,7 @@ pub struct JsonlItems<R: BufRead> {
 }
 
 impl<R: BufRead> JsonlItems<R> {
-    pub fn new(reader: R, source: Arc<str>, limits: &LimitsConfig) -> JsonlItems<R> {
+    pub fn new(reader: R, source: Arc<str>, limits: &ReadLimits) -> JsonlItems<R> {
         JsonlItems {
             reader,
             source,
@@ -84,7 +84,7 @@ impl<R: BufRead> Iterator for JsonlItems<R> {
                 Ok(0) => self.done = true,
                 Ok(_) if bytes.len() as u64 == cap && !bytes.ends_with(b"\n") => {
                     let error = failure(format!(
-                        "line longer than {} bytes (limits.max_line_bytes)",
+                        "line longer than {} bytes (batch.max_line_bytes)",
                         self.max_line_bytes
                     ));
                     if let Err(e) = self.skip_line() {
@@ -209,8 +209,10 @@ mod tests {
     use super::*;
 
     fn items(input: &[u8], max_line_bytes: usize) -> Vec<Item> {
-        let mut limits = crate::Config::default().limits;
-        limits.max_line_bytes = max_line_bytes;
+        let limits = ReadLimits {
+            max_line_bytes,
+            ..ReadLimits::default()
+        };
         JsonlItems::new(input, "in.jsonl".into(), &limits).collect()
     }
 

@@ -10,7 +10,7 @@ use std::num::NonZeroUsize;
 
 use lru::LruCache;
 
-use crate::config::BatchConfig;
+use crate::settings::BatchConfig;
 
 pub struct Dedup {
     /// (host, paragraph) hash → number of pages of that host that kept the paragraph.
@@ -113,7 +113,7 @@ mod tests {
     const NOTICE: &str = "Sign up for the Harbour Gazette newsletter: the week's stories from the waterfront, every Friday morning, free of charge.";
 
     fn dedup() -> Dedup {
-        Dedup::new(&crate::Config::default().batch)
+        Dedup::new(&crate::BatchConfig::default())
     }
 
     fn page(n: usize) -> String {

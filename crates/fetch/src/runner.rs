@@ -22,11 +22,11 @@ use super::robots::RobotsCache;
 use super::settings::Settings;
 use super::warc::WarcWriter;
 use super::{RunError, RunOptions, Summary, client, failed_record};
-use crate::Extractor;
-use crate::output::Record;
+use gleaner::Extractor;
+use gleaner_batch::output::Record;
 
-/// Fetches every URL in `urls` and extracts it with `extractor` (whose config's `[fetch]`
-/// section sets the politeness, retries and limits), handing one record per URL to `sink`.
+/// Fetches every URL in `urls` and extracts it with `extractor` (`options.config` sets the
+/// politeness, retries and limits), handing one record per URL to `sink`.
 /// Blocks until the run is done; it runs its own tokio runtime.
 pub fn run(
     urls: Vec<String>,
@@ -34,7 +34,7 @@ pub fn run(
     options: &RunOptions,
     sink: impl FnMut(Record) -> std::io::Result<()>,
 ) -> Result<Summary, RunError> {
-    let settings = Settings::new(&extractor.config().fetch).map_err(RunError::Config)?;
+    let settings = Settings::new(&options.config).map_err(RunError::Config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

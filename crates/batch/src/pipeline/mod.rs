@@ -27,10 +27,12 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use serde_json::{Map, Value};
 
+use crate::input::ReadLimits;
 use crate::input::{self, Content, InputFormat, Item, Source};
 use crate::output::{Format, Record};
-use crate::{Deadline, Error, Extraction, Extractor, PageInfo};
+use crate::{BatchConfig, Error};
 use flight::InFlight;
+use gleaner::{Deadline, Extraction, Extractor, PageInfo};
 pub use writer::Summary;
 
 /// What the command line asked for.
@@ -60,6 +62,8 @@ pub struct Options {
     pub with_metadata: bool,
     /// Show a progress line on stderr.
     pub progress: bool,
+    /// Read-ahead, `--dedup` and line limits (`[batch]` in config.toml).
+    pub batch: BatchConfig,
 }
 
 impl Options {
@@ -124,7 +128,7 @@ pub fn run_and_then(
         bail!("--resume needs --output FILE and JSONL output (--format jsonl)");
     }
 
-    let mut dedup = options.dedup.then(|| dedup::Dedup::new(&config.batch));
+    let mut dedup = options.dedup.then(|| dedup::Dedup::new(&options.batch));
     let done = match (&options.output, options.resume) {
         (Some(path), true) => resume::load(path, |record| {
             if let Some(d) = dedup.as_mut() {
@@ -156,12 +160,13 @@ pub fn run_and_then(
         .thread_name(|i| format!("gleaner-worker-{i}"))
         .build()?;
     let flight = InFlight::new(
-        config.batch.queue_per_job * pool.current_num_threads(),
-        config.batch.queue_bytes,
+        options.batch.queue_per_job * pool.current_num_threads(),
+        options.batch.queue_bytes,
     );
     let work = Work {
         extractor,
         budget: Duration::from_millis(config.limits.time_budget_ms),
+        limits: ReadLimits::new(&config.limits, &options.batch),
         url: options.url.clone(),
         include_skipped: options.include_skipped,
         done: &done,
@@ -180,7 +185,7 @@ pub fn run_and_then(
         pool.in_place_scope(|scope| {
             let mut seq = 0u64;
             'inputs: for (source, format) in sources {
-                let mut records = input::records(source.clone(), format, &config.limits);
+                let mut records = input::records(source.clone(), format, &work.limits);
                 let mut reading = true;
                 while reading {
                     // A panic in a reader abandons that input, with an error record for it.
@@ -228,10 +233,10 @@ fn reader_panic(source: &Source, panic: Box<dyn std::any::Any + Send>) -> Item {
         url: None,
         status: None,
         fetched_at: None,
-        content: Content::Failed(Error::Panic(format!(
+        content: Content::Failed(Error::Extract(gleaner::Error::Panic(format!(
             "in the reader of this input (the rest of it is lost): {}",
-            crate::panic_message(panic)
-        ))),
+            gleaner::panic_message(panic.as_ref())
+        )))),
     }
 }
 
@@ -239,6 +244,7 @@ fn reader_panic(source: &Source, panic: Box<dyn std::any::Any + Send>) -> Item {
 struct Work<'a> {
     extractor: &'a Extractor,
     budget: Duration,
+    limits: ReadLimits,
     url: Option<String>,
     include_skipped: bool,
     done: &'a resume::Done,
@@ -259,7 +265,8 @@ impl Work<'_> {
     fn guarded(&self, item: Item) -> Outcome {
         let (source, id, url) = (item.source.clone(), item.id.clone(), item.url.clone());
         catch_unwind(AssertUnwindSafe(|| self.process(item))).unwrap_or_else(|p| {
-            let record = Record::new(id, source.to_string(), url, Err(crate::panic_error(p)));
+            let panic = gleaner::Error::Panic(gleaner::panic_message(p.as_ref()));
+            let record = Record::new(id, source.to_string(), url, Err(panic.into()));
             Outcome::Record(Box::new(record), 0)
         })
     }
@@ -308,7 +315,7 @@ impl Work<'_> {
         url: Option<String>,
         deadline: Deadline,
     ) -> Option<(Record, u64)> {
-        let opened = pending.open(&self.extractor.config().limits);
+        let opened = pending.open(&self.limits);
         let id = opened.id.unwrap_or(id);
         let url = opened.url.or(url);
         if self.done.contains(source, &id) {
@@ -318,15 +325,16 @@ impl Work<'_> {
         let is_text = opened.is_text;
         let result = opened.page.and_then(|(bytes, charset)| {
             page_bytes = bytes.len() as u64;
-            let info = PageInfo {
-                url: url.as_deref(),
-                charset: charset.as_deref(),
-            };
-            if is_text {
-                self.extractor.extract_text_bytes(&bytes, &info)
+            let info = PageInfo::new()
+                .url(url.as_deref())
+                .charset(charset.as_deref())
+                .deadline(deadline);
+            let extracted = if is_text {
+                self.extractor.clean_text_bytes(&bytes, &info)
             } else {
-                self.extractor.extract_bytes_until(&bytes, &info, deadline)
-            }
+                self.extractor.extract(&bytes, &info)
+            };
+            extracted.map_err(Error::from)
         });
         let mut record = Record::new(id, source.to_string(), url, result);
         record.passthrough = passthrough(opened.passthrough);
@@ -340,7 +348,12 @@ impl Work<'_> {
 fn passthrough(fields: Map<String, Value>) -> Map<String, Value> {
     static OWN: OnceLock<HashSet<String>> = OnceLock::new();
     let own = OWN.get_or_init(|| {
-        let blank = Record::new(String::new(), String::new(), None, Err(Error::Empty));
+        let blank = Record::new(
+            String::new(),
+            String::new(),
+            None,
+            Err(Error::Extract(gleaner::Error::Empty)),
+        );
         match serde_json::to_value(blank) {
             Ok(Value::Object(map)) => map.keys().cloned().collect(),
             _ => HashSet::new(),

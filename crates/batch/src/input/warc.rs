@@ -18,8 +18,8 @@ use flate2::bufread::GzDecoder;
 
 use super::http::{self, MAX_HEAD_BYTES};
 use super::{Content, Item, Pending};
-use crate::config::LimitsConfig;
 use crate::error::Error;
+use crate::input::ReadLimits;
 
 /// WARC headers longer than this are not headers (Common Crawl's are under 1 KiB).
 const MAX_HEADER_BYTES: u64 = 64 * 1024;
@@ -474,7 +474,7 @@ pub struct WarcItems<R: Read> {
 }
 
 impl<R: Read> WarcItems<R> {
-    pub fn new(inner: R, source: Arc<str>, limits: &LimitsConfig) -> WarcItems<R> {
+    pub fn new(inner: R, source: Arc<str>, limits: &ReadLimits) -> WarcItems<R> {
         WarcItems {
             reader: WarcReader::new(inner),
             source,
@@ -620,7 +620,7 @@ mod tests {
 
     /// (id, outcome) for every item: "page", "skip: reason" or "fail: error".
     fn read_all(bytes: Vec<u8>) -> Vec<(String, String)> {
-        let limits = crate::Config::default().limits;
+        let limits = ReadLimits::default();
         WarcItems::new(&bytes[..], "test.warc".into(), &limits)
             .map(|item| {
                 let what = match item.content {
@@ -906,7 +906,7 @@ mod tests {
                 good: good[..cut].to_vec(),
                 at: 0,
             };
-            let limits = crate::Config::default().limits;
+            let limits = ReadLimits::default();
             let items: Vec<Item> = WarcItems::new(reader, "bad-disk".into(), &limits).collect();
             assert_eq!(items.len(), 2, "compress {compress}");
             match &items[1].content {

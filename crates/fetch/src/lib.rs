@@ -19,6 +19,7 @@
 //! Ctrl-C before it was fetched.
 
 mod client;
+mod config;
 mod hosts;
 mod page;
 mod retry;
@@ -30,14 +31,17 @@ mod warc;
 use std::io::BufRead;
 use std::path::PathBuf;
 
+pub use config::FetchConfig;
 pub use runner::run;
 pub use settings::Settings;
 
-use crate::output::Record;
+use gleaner_batch::output::Record;
 
-/// How a run is carried out, besides the `[fetch]` settings.
+/// How a run is carried out.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
+    /// Politeness, retries and limits (`[fetch]` in config.toml).
+    pub config: FetchConfig,
     /// Hand records to the sink in input order (buffering those that finish early) instead of
     /// as they finish.
     pub keep_order: bool,

@@ -17,8 +17,8 @@ use super::retry::{RetryPolicy, is_retryable_status};
 use super::robots::{RobotsCache, Verdict};
 use super::settings::Settings;
 use super::warc::WarcWriter;
-use crate::output::Record;
-use crate::{Extraction, Extractor, PageInfo};
+use gleaner::{Extraction, Extractor, PageInfo};
+use gleaner_batch::output::Record;
 
 /// What every page of a run shares.
 pub struct Context {
@@ -236,18 +236,19 @@ async fn extract(
     body: Vec<u8>,
     url: String,
     charset: Option<String>,
-) -> Result<Extraction, crate::Error> {
+) -> Result<Extraction, gleaner_batch::Error> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let extractor = ctx.extractor.clone();
     rayon::spawn(move || {
-        let page = PageInfo {
-            url: Some(&url),
-            charset: charset.as_deref(),
-        };
-        let _ = tx.send(extractor.extract_bytes(&body, &page));
+        let page = PageInfo::new()
+            .url(url.as_str())
+            .charset(charset.as_deref());
+        let _ = tx.send(extractor.extract(&body, &page).map_err(Into::into));
     });
-    rx.await
-        .unwrap_or_else(|_| Err(crate::Error::Panic("extraction thread stopped".into())))
+    rx.await.unwrap_or_else(|_| {
+        let stopped = gleaner::Error::Panic("extraction thread stopped".into());
+        Err(stopped.into())
+    })
 }
 
 fn now() -> String {

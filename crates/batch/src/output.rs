@@ -5,11 +5,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::Extraction;
-use crate::metadata::Metadata;
-use crate::render::front_matter;
+use crate::front_matter;
+use gleaner::Extraction;
+use gleaner::Metadata;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
     Markdown,

@@ -1,10 +1,10 @@
 //! Benchmark runner: extracts every page of a `../shared/bench/<dataset>` folder and writes
 //! `{"id","text"}` lines for `score.py`; with `--speed`, measures throughput instead.
 //!
-//!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --out /tmp/gleaner-wcxb.jsonl
-//!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --speed
-//!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --as-text text --out t.jsonl
-//!     cargo run --release --bin eval -- ../shared/bench/wcxb-dev --meta --out /tmp/meta.jsonl
+//!     cargo run --release -p gleaner-tools --bin eval -- ../shared/bench/wcxb-dev --out /tmp/gleaner-wcxb.jsonl
+//!     cargo run --release -p gleaner-tools --bin eval -- ../shared/bench/wcxb-dev --speed
+//!     cargo run --release -p gleaner-tools --bin eval -- ../shared/bench/wcxb-dev --as-text text --out t.jsonl
+//!     cargo run --release -p gleaner-tools --bin eval -- ../shared/bench/wcxb-dev --meta --out /tmp/meta.jsonl
 //!
 //! `--meta` writes each page's metadata instead of its text (`{"id", "title", "authors",
 //! "date", …}`), for `scripts/meta_eval.py`.
@@ -20,11 +20,9 @@ use std::time::Instant;
 use clap::Parser;
 use rayon::prelude::*;
 
-use gleaner::{Config, Extractor, Mode, PageInfo};
+use gleaner::{Config, Deadline, Extractor, Mode, PageInfo};
 
-#[path = "shared/bench_pages.rs"]
-mod bench_pages;
-use bench_pages::{BenchPage as Page, load};
+use gleaner_tools::bench_pages::{BenchPage as Page, load};
 
 #[derive(Parser)]
 struct Args {
@@ -34,10 +32,14 @@ struct Args {
     #[arg(long)]
     out: Option<PathBuf>,
     #[arg(long, value_enum)]
-    mode: Option<Mode>,
-    /// A config file whose keys override the built-in defaults (for tuning runs).
+    mode: Option<ModeArg>,
+    /// A config file whose keys override the built-in defaults.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// A rules file whose keys override the built-in tuning rules (rules/*.toml), for
+    /// tuning runs.
+    #[arg(long)]
+    rules: Option<PathBuf>,
     /// Measure throughput instead of writing predictions.
     #[arg(long)]
     speed: bool,
@@ -54,6 +56,23 @@ struct Args {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+enum ModeArg {
+    Precision,
+    Balanced,
+    Recall,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Precision => Mode::Precision,
+            ModeArg::Balanced => Mode::Balanced,
+            ModeArg::Recall => Mode::Recall,
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 enum AsText {
     Floor,
     Text,
@@ -67,7 +86,11 @@ fn main() -> anyhow::Result<()> {
         None => Config::default(),
     };
     if let Some(mode) = args.mode {
-        config.extract.mode = mode;
+        config.mode = mode.into();
+    }
+    if let Some(path) = &args.rules {
+        let text = std::fs::read_to_string(path)?;
+        config = config.with_rules(&path.display().to_string(), &text)?;
     }
     let extractor = Extractor::new(config)?;
     if args.speed {
@@ -76,12 +99,12 @@ fn main() -> anyhow::Result<()> {
     let records: Vec<String> = pages
         .par_iter()
         .map(|p| {
-            let info = PageInfo {
-                url: p.url.as_deref(),
-                charset: None,
-            };
+            // No time budget: the figures must not depend on how loaded the machine is.
+            let info = PageInfo::new()
+                .url(p.url.as_deref())
+                .deadline(Deadline::NONE);
             if args.meta {
-                let (metadata, error) = match extractor.extract_bytes(&p.bytes, &info) {
+                let (metadata, error) = match extractor.extract(&p.bytes, &info) {
                     Ok(x) => (x.metadata, None),
                     Err(e) => (gleaner::Metadata::default(), Some(e.to_string())),
                 };
@@ -91,11 +114,11 @@ fn main() -> anyhow::Result<()> {
                 return record.to_string();
             }
             let result = match args.as_text {
-                None => extractor.extract_bytes(&p.bytes, &info).map(|x| x.text),
+                None => extractor.extract(&p.bytes, &info).map(|x| x.text),
                 Some(AsText::Floor) => extractor.visible_text(&p.bytes, &info),
                 Some(AsText::Text) => extractor
                     .visible_text(&p.bytes, &info)
-                    .and_then(|all| extractor.extract_text(&all))
+                    .and_then(|all| extractor.clean_text(&all, &info))
                     .map(|x| x.text),
             };
             let (text, error) = match result {
@@ -117,12 +140,12 @@ fn main() -> anyhow::Result<()> {
 
 /// Throughput of parse-only vs. full extraction, one thread and all threads.
 fn speed(pages: &[Page], extractor: &Extractor, rounds: usize) -> anyhow::Result<()> {
-    let cfg = extractor.config();
+    let rules = gleaner::internals::rules(extractor.config());
     // Decode once up front: both measurements start from the same text.
     let texts: Vec<String> = pages
         .iter()
         .map(|p| {
-            gleaner::decode::decode(&p.bytes, None, p.url.as_deref(), &cfg.decode)
+            gleaner::decode::decode(&p.bytes, None, p.url.as_deref(), &rules.decode)
                 .map(|d| d.text)
                 .unwrap_or_default()
         })
@@ -133,7 +156,7 @@ fn speed(pages: &[Page], extractor: &Extractor, rounds: usize) -> anyhow::Result
         std::hint::black_box(doc.tree.nodes().len());
     };
     let full = |t: &String| {
-        let r = extractor.extract_str(t, None);
+        let r = extractor.extract_html(t, &PageInfo::new().deadline(Deadline::NONE));
         std::hint::black_box(r.map(|x| x.text.len()).unwrap_or(0));
     };
     let best = |f: &(dyn Fn() + Sync)| {

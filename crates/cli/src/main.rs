@@ -1,6 +1,8 @@
 //! The `gleaner` command line: `gleaner extract INPUT...`. A thin front end: it reads the
-//! options and the config, and hands local inputs to `gleaner::pipeline` and URLs to
-//! `gleaner::fetch`, both writing to one output.
+//! options and the config, and hands local inputs to `gleaner_batch::pipeline` and URLs to
+//! `gleaner_fetch`, both writing to one output.
+
+mod args;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,10 +11,11 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use gleaner::input::InputFormat;
-use gleaner::output::Format;
-use gleaner::pipeline::{self, Options};
-use gleaner::{Config, Extractor, Mode, Style};
+use gleaner::{Extractor, Style};
+use gleaner_batch::output::Format;
+use gleaner_batch::pipeline::{self, Options};
+
+use args::{FormatArg, InputFormatArg, ModeArg, Settings};
 
 #[derive(Parser)]
 #[command(
@@ -58,14 +61,14 @@ struct ExtractArgs {
     with_metadata: bool,
     /// Output format [default: text for web pages, jsonl when an input is WARC or JSONL].
     #[arg(long, value_enum)]
-    format: Option<Format>,
+    format: Option<FormatArg>,
     /// What the inputs hold, whatever their names say (needed for stdin, which is otherwise
     /// one web page).
     #[arg(long, value_enum)]
-    input_format: Option<InputFormat>,
+    input_format: Option<InputFormatArg>,
     /// How much to keep when in doubt (overrides config.toml's extract.mode).
     #[arg(long, value_enum)]
-    mode: Option<Mode>,
+    mode: Option<ModeArg>,
     /// The page URL, for a single web-page input.
     #[arg(long)]
     url: Option<String>,
@@ -117,37 +120,37 @@ fn main() -> ExitCode {
 
 /// Runs extraction over all inputs; returns whether every record succeeded.
 fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
-    let mut config = match &args.config {
-        Some(path) => Config::from_file(path)?,
-        None => Config::default(),
-    };
+    let Settings {
+        mut extractor,
+        batch,
+        mut fetch,
+    } = Settings::load(args.config.as_deref())?;
     if let Some(mode) = args.mode {
-        config.extract.mode = mode;
+        extractor.mode = mode.into();
     }
     if let Some(n) = args.concurrency {
-        config.fetch.concurrency = n;
+        fetch.concurrency = n;
     }
-    config.fetch.obey_robots &= !args.ignore_robots;
-    let style = if args.format == Some(Format::Markdown) {
-        Style::Markdown
-    } else {
-        Style::Text
-    };
-    let extractor = Arc::new(Extractor::new(config)?.with_style(style));
+    fetch.obey_robots &= !args.ignore_robots;
+    let format = args.format.map(Format::from);
+    if format == Some(Format::Markdown) {
+        extractor.style = Style::Markdown;
+    }
+    let extractor = Arc::new(Extractor::new(extractor)?);
     let (mut urls, locals): (Vec<String>, Vec<String>) = args
         .inputs
         .iter()
         .cloned()
-        .partition(|i| gleaner::fetch::is_url(i));
+        .partition(|i| gleaner_fetch::is_url(i));
     if let Some(list) = &args.urls {
         if list == "-" && locals.iter().any(|i| i == "-") {
             anyhow::bail!("stdin cannot be both a page (-) and the URL list (--urls -)");
         }
         let read = if list == "-" {
-            gleaner::fetch::read_url_list(std::io::stdin().lock())
+            gleaner_fetch::read_url_list(std::io::stdin().lock())
         } else {
             std::fs::File::open(list)
-                .and_then(|f| gleaner::fetch::read_url_list(std::io::BufReader::new(f)))
+                .and_then(|f| gleaner_fetch::read_url_list(std::io::BufReader::new(f)))
         };
         urls.extend(read.map_err(|e| anyhow::anyhow!("{list}: cannot read the URL list: {e}"))?);
     }
@@ -168,8 +171,8 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     }
     let options = Options {
         inputs: locals,
-        input_format: args.input_format,
-        format: args.format,
+        input_format: args.input_format.map(Into::into),
+        format,
         url: args.url,
         jobs: args.jobs,
         unordered: args.unordered,
@@ -179,6 +182,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
         include_skipped: args.include_skipped,
         with_metadata: args.with_metadata,
         progress: std::io::stderr().is_terminal(),
+        batch,
     };
     let mut fetched_ok = true;
     let fetch_count = urls.len();
@@ -186,13 +190,14 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
         if urls.is_empty() {
             return Ok(());
         }
-        let fetch_options = gleaner::fetch::RunOptions {
+        let fetch_options = gleaner_fetch::RunOptions {
+            config: fetch.clone(),
             keep_order: args.keep_order,
             warc: args.warc.clone(),
             progress: true,
             handle_ctrl_c: true,
         };
-        let summary = gleaner::fetch::run(urls, extractor.clone(), &fetch_options, |r| {
+        let summary = gleaner_fetch::run(urls, extractor.clone(), &fetch_options, |r| {
             fetched_ok &= r.error.is_none();
             // Fetched pages stream out as they finish.
             out.write(&r)?;

@@ -75,11 +75,11 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Config;
+    use crate::config::FetchConfig;
 
     #[test]
     fn defaults_are_valid() {
-        let s = Settings::new(&Config::default().fetch).unwrap();
+        let s = Settings::new(&FetchConfig::default()).unwrap();
         assert_eq!(s.concurrency, 32);
         assert_eq!(s.per_host_concurrency, 2);
         assert_eq!(s.per_host_delay, Duration::from_secs(1));
@@ -90,18 +90,13 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_key() {
-        let mut cfg = Config::default().fetch;
-        cfg.per_host_delay_secs = -1.0;
-        assert!(
-            Settings::new(&cfg)
-                .unwrap_err()
-                .contains("per_host_delay_secs")
-        );
-        let mut cfg = Config::default().fetch;
-        cfg.concurrency = 0;
-        assert!(Settings::new(&cfg).unwrap_err().contains("concurrency"));
-        let mut cfg = Config::default().fetch;
-        cfg.timeout_secs = f64::NAN;
-        assert!(Settings::new(&cfg).unwrap_err().contains("timeout_secs"));
+        let bad = |change: fn(&mut FetchConfig)| {
+            let mut cfg = FetchConfig::default();
+            change(&mut cfg);
+            Settings::new(&cfg).unwrap_err()
+        };
+        assert!(bad(|c| c.per_host_delay_secs = -1.0).contains("per_host_delay_secs"));
+        assert!(bad(|c| c.concurrency = 0).contains("concurrency"));
+        assert!(bad(|c| c.timeout_secs = f64::NAN).contains("timeout_secs"));
     }
 }

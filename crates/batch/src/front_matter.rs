@@ -1,7 +1,7 @@
 //! Metadata headers for the text formats: a YAML front-matter block for Markdown, and
 //! `title:`/`author:`/`date:` lines for plain text (`--with-metadata`).
 
-use crate::metadata::Metadata;
+use gleaner::Metadata;
 
 /// A YAML front-matter block (`---` … `---`) with the fields the page has. Strings are
 /// written as double-quoted scalars (JSON string syntax is valid YAML), lists in flow style.
@@ -60,12 +60,10 @@ mod tests {
 
     #[test]
     fn front_matter_quotes_values_and_skips_missing_ones() {
-        let meta = Metadata {
-            title: Some("Cats: a \"study\"".into()),
-            authors: vec!["Ann Lee".into(), "Bo Ek".into()],
-            date: Some("2024-01-05".into()),
-            ..Metadata::default()
-        };
+        let mut meta = Metadata::default();
+        meta.title = Some("Cats: a \"study\"".into());
+        meta.authors = vec!["Ann Lee".into(), "Bo Ek".into()];
+        meta.date = Some("2024-01-05".into());
         assert_eq!(
             yaml(&meta),
             "---\ntitle: \"Cats: a \\\"study\\\"\"\ndate: \"2024-01-05\"\npage_type: \"other\"\n\

@@ -258,7 +258,7 @@ pub fn content_type(headers: &HeaderMap) -> Option<ContentType> {
 
 /// Whether a body with no declared type is HTML (the WHATWG sniffing rule, shared with the
 /// WARC reader).
-pub use crate::input::http::looks_like_html;
+pub use gleaner_batch::input::http::looks_like_html;
 
 #[cfg(test)]
 mod tests {

@@ -4,8 +4,8 @@
 //! decoding), html5ever's parse alone on one thread, and the whole `gleaner extract` pipeline
 //! on that WARC with one worker thread and with all of them (output to /dev/null).
 //!
-//!     cargo run --release --bin bench -- ../shared/bench/wcxb-dev
-//!     cargo run --release --bin bench -- ../shared/bench/wcxb-dev --repeat 16 \
+//!     cargo run --release -p gleaner-tools --bin bench -- ../shared/bench/wcxb-dev
+//!     cargo run --release -p gleaner-tools --bin bench -- ../shared/bench/wcxb-dev --repeat 16 \
 //!         --warc /tmp/big.warc.gz --write-only
 //!
 //! The second writes a ~1 GB WARC (the pages 16 times over) for measuring peak memory of the
@@ -18,12 +18,10 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Parser;
 
-use gleaner::input::{Content, warc::WarcItems};
-use gleaner::pipeline::{self, Options};
 use gleaner::{Config, Extractor};
-
-#[path = "shared/bench_pages.rs"]
-mod bench_pages;
+use gleaner_batch::input::{Content, ReadLimits, warc::WarcItems};
+use gleaner_batch::pipeline::{self, Options};
+use gleaner_tools::bench_pages;
 
 #[derive(Parser)]
 struct Args {
@@ -89,6 +87,7 @@ fn main() -> anyhow::Result<()> {
 
 fn measure(args: &Args, pages: &[Page], warc: &Path) -> anyhow::Result<()> {
     let config = Config::default();
+    let limits = ReadLimits::default();
     let extractor = Extractor::new(config.clone())?;
     let best =
         |f: &mut dyn FnMut() -> anyhow::Result<(u64, u64)>| -> anyhow::Result<(f64, u64, u64)> {
@@ -105,9 +104,9 @@ fn measure(args: &Args, pages: &[Page], warc: &Path) -> anyhow::Result<()> {
     let read = best(&mut || {
         let file = std::fs::File::open(warc)?;
         let (mut n, mut bytes) = (0, 0);
-        for item in WarcItems::new(file, "bench".into(), &config.limits) {
+        for item in WarcItems::new(file, "bench".into(), &limits) {
             if let Content::Page(pending) = item.content {
-                let (html, _) = pending.open(&config.limits).page?;
+                let (html, _) = pending.open(&limits).page?;
                 n += 1;
                 bytes += html.len() as u64;
             }
@@ -119,7 +118,12 @@ fn measure(args: &Args, pages: &[Page], warc: &Path) -> anyhow::Result<()> {
     let texts: Vec<String> = pages
         .iter()
         .map(|p| {
-            let decoded = gleaner::decode::decode(&p.html, None, Some(&p.url), &config.decode);
+            let decoded = gleaner::decode::decode(
+                &p.html,
+                None,
+                Some(&p.url),
+                &gleaner::internals::rules(&config).decode,
+            );
             decoded.map(|d| d.text).unwrap_or_default()
         })
         .collect();

@@ -1,0 +1,28 @@
+//! Errors of reading a record: the file, the archive and the HTTP payload around a page, and
+//! the extractor's own errors on the page inside.
+
+use thiserror::Error;
+
+/// Why a record gave no extraction.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("cannot read input: {0}")]
+    Io(#[from] std::io::Error),
+
+    #[error("not gzip data or a corrupt gzip stream: {0}")]
+    Gzip(std::io::Error),
+
+    #[error("WARC record at byte {offset}: {message}")]
+    Warc { offset: u64, message: String },
+
+    #[error("JSONL line {line}: {message}")]
+    Jsonl { line: u64, message: String },
+
+    #[error("HTTP payload: {0}")]
+    Http(String),
+
+    /// The page was read, and the extractor failed on it.
+    #[error(transparent)]
+    Extract(#[from] gleaner::Error),
+}

@@ -54,6 +54,30 @@ impl Rules {
     }
 }
 
+/// The lazy DFA's cache for a pattern set, per thread. With over a hundred case-insensitive
+/// patterns the regex crate's default (2 MiB) fills and is cleared again and again; the cache
+/// only grows as far as the pages need.
+const DFA_CACHE_BYTES: usize = 32 << 20;
+
+/// Compiles the patterns of `clean.<name>` into one case-insensitive set, each pattern put
+/// in `shape` first (anchored to the whole line, say). `\b` is an ASCII word boundary:
+/// Unicode ones keep the regex crate off its fast DFA for any text with a non-ASCII letter,
+/// and at the edges of the listed words ASCII boundaries serve.
+pub fn pattern_set(
+    name: &str,
+    patterns: &[String],
+    shape: impl Fn(&str) -> String,
+) -> Result<regex::RegexSet, Error> {
+    let ascii_boundaries = |p: &String| format!("(?i){}", shape(&p.replace("\\b", "(?-u:\\b)")));
+    regex::RegexSetBuilder::new(patterns.iter().map(ascii_boundaries))
+        .dfa_size_limit(DFA_CACHE_BYTES)
+        .build()
+        .map_err(|e| Error::Config {
+            source_name: format!("rules: clean.{name}"),
+            message: e.to_string(),
+        })
+}
+
 /// Deep-merges `over` into `base`: tables merge key by key, any other value replaces.
 fn merge(base: &mut toml::Table, over: toml::Table) {
     for (key, value) in over {

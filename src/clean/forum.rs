@@ -27,11 +27,16 @@ pub fn is_thread(dom: &Dom, url: Option<&str>, cfg: &CleanRules) -> bool {
 
 fn is_thread_path(url: &str, thread_paths: &[String]) -> bool {
     // Only the path and query count: a host named "forum.example.com" also serves articles.
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let Some(slash) = after_scheme.find('/') else {
-        return false;
+    let path = match url::Url::parse(url) {
+        Ok(url) => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        },
+        // A canonical link may be a path already.
+        Err(_) if url.starts_with('/') => url.to_string(),
+        Err(_) => return false,
     };
-    let path = after_scheme[slash..].to_ascii_lowercase();
+    let path = path.to_ascii_lowercase();
     thread_paths.iter().any(|p| path.contains(p.as_str()))
 }
 

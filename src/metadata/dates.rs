@@ -368,7 +368,7 @@ pub fn from_url(url: &str) -> Option<NaiveDate> {
     });
     let path = super::text::url_path(url);
     [&*SEPARATED, &*COMPACT].iter().find_map(|re| {
-        let c = re.captures(path)?;
+        let c = re.captures(&path)?;
         NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
     })
 }

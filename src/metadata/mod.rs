@@ -145,34 +145,15 @@ fn canonical(dom: &Dom, ld: &JsonLd, url: Option<&str>) -> Option<String> {
 }
 
 /// A link made absolute against the page URL ("/a/b" on https://x.org/c → https://x.org/a/b).
+/// An absolute link stays as the page wrote it.
 fn absolute(link: &str, base: Option<&str>) -> String {
     let link = link.trim();
-    let Some(base) = base.filter(|b| b.contains("://")) else {
-        return link.to_string();
-    };
     if link.contains("://") {
         return link.to_string();
     }
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    if let Some(rest) = link.strip_prefix("//") {
-        return format!("{}{rest}", &base[..scheme_end]);
-    }
-    if link.starts_with('/') {
-        return format!("{}{link}", &base[..host_end]);
-    }
-    let dir_end = base
-        .rfind('/')
-        .filter(|&i| i >= host_end)
-        .map_or(base.len(), |i| i + 1);
-    let dir = &base[..dir_end];
-    if dir.ends_with('/') {
-        format!("{dir}{link}")
-    } else {
-        format!("{dir}/{link}")
-    }
+    base.and_then(|b| url::Url::parse(b).ok())
+        .and_then(|b| b.join(link).ok())
+        .map_or_else(|| link.to_string(), String::from)
 }
 
 fn authors(dom: &Dom, ld: &JsonLd, zone: &Zone) -> Vec<String> {

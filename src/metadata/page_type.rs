@@ -203,13 +203,10 @@ impl Scores {
 
 /// URL path shapes: "/forum/", "/product/", "/docs/", "/category/", "/2024/01/05/slug".
 fn url_shape(url: &str, score: &mut Scores) {
-    let host = url
-        .split("://")
-        .nth(1)
-        .unwrap_or("")
-        .split('/')
-        .next()
-        .unwrap_or("");
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
     let path = url_path(url).to_ascii_lowercase();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let has = |names: &[&str]| segments.iter().any(|s| names.contains(s));

@@ -1,4 +1,6 @@
-//! Small text helpers shared by the metadata readers: white space, entities, tags.
+//! Small text helpers shared by the metadata readers: white space, entities, tags, URL parts.
+
+use std::borrow::Cow;
 
 /// Collapses runs of ASCII white space and no-break spaces; keeps the ideographic space
 /// (U+3000), which CJK headlines use as punctuation.
@@ -104,25 +106,19 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
-/// The path of a URL ("https://x.org/a/b?q" → "/a/b"), or the whole string when it has no
-/// scheme and host.
-pub fn url_path(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(url, |i| &url[i + 3..]);
-    let path = if url.contains("://") {
-        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
-    } else {
-        url
-    };
-    path.split(['?', '#']).next().unwrap_or(path)
+/// The path of a URL ("https://x.org/a/b?q" → "/a/b"), or the string up to its query when
+/// it is not an absolute URL (a path already).
+pub fn url_path(url: &str) -> Cow<'_, str> {
+    match url::Url::parse(url) {
+        Ok(parsed) if parsed.has_host() => Cow::Owned(parsed.path().to_string()),
+        _ => Cow::Borrowed(url.split(['?', '#']).next().unwrap_or(url)),
+    }
 }
 
 /// The host of a URL, lower-case, without "www.".
 pub fn url_host(url: &str) -> Option<String> {
-    let rest = &url[url.find("://")? + 3..];
-    let host = rest
-        .split(['/', '?', '#', ':'])
-        .next()?
-        .to_ascii_lowercase();
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     (!host.is_empty()).then_some(host)
 }

@@ -46,6 +46,30 @@ pub struct Block {
 }
 
 impl Block {
+    /// A block of `text` (trimmed as it should stand) with its features counted: characters
+    /// and sentence ends ([`text_stats`]), words; `link_chars` is capped at the characters.
+    pub fn new(
+        kind: BlockKind,
+        node: u32,
+        text: String,
+        link_chars: u32,
+        in_quote: bool,
+        markdown: String,
+    ) -> Block {
+        let (chars, sentence_ends) = text_stats(&text);
+        Block {
+            kind,
+            node,
+            words: text.split_whitespace().count() as u32,
+            markdown,
+            text,
+            in_quote,
+            chars,
+            link_chars: link_chars.min(chars),
+            sentence_ends,
+        }
+    }
+
     pub fn link_density(&self) -> f64 {
         if self.chars == 0 {
             0.0
@@ -483,18 +507,15 @@ impl Segmenter<'_> {
         } else {
             self.text.trim().to_string()
         };
-        let (chars, sentence_ends) = text_stats(&text);
-        self.blocks.push(Block {
+        let markdown = std::mem::take(&mut self.md).trim().to_string();
+        self.blocks.push(Block::new(
             kind,
-            node: self.owner,
-            words: text.split_whitespace().count() as u32,
-            markdown: std::mem::take(&mut self.md).trim().to_string(),
+            self.owner,
             text,
-            in_quote: self.in_quote > 0,
-            chars,
-            link_chars: self.link_chars.min(chars),
-            sentence_ends,
-        });
+            self.link_chars,
+            self.in_quote > 0,
+            markdown,
+        ));
         self.text.clear();
         self.link_chars = 0;
         self.pending_space = false;

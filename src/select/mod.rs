@@ -13,25 +13,12 @@ pub mod stopwords;
 
 use std::collections::HashMap;
 
-use regex::{RegexSet, RegexSetBuilder};
+use regex::RegexSet;
 
-use crate::rules::{CleanRules, ModeRules};
+use crate::rules::{CleanRules, ModeRules, pattern_set};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::score::{Block, BlockKind};
-
-/// `\\b` as an ASCII word boundary. Unicode word boundaries keep the regex crate off its
-/// fast DFA for any text with a non-ASCII letter (measured: a quarter of the extraction time
-/// went to the slow engine); at the edges of the listed words, ASCII boundaries serve.
-pub(crate) fn ascii_word_boundaries(pattern: &str) -> String {
-    pattern.replace("\\b", "(?-u:\\b)")
-}
-
-/// The lazy DFA's cache for the clutter-line and date sets, per thread. With over a hundred
-/// case-insensitive patterns the regex crate's default (2 MiB) fills and is cleared again and
-/// again; measured on wcxb-dev, one thread: extraction 7.5 s at 2 MiB, 7.15 s at 8 MiB, 7.0 s at
-/// 32 MiB, 6.9 s at 128 MiB. The cache only grows as far as the pages need.
-const DFA_CACHE_BYTES: usize = 32 << 20;
 
 /// Text-level clutter recognisers from `config.toml`, compiled once.
 pub struct ClutterText {
@@ -44,22 +31,10 @@ pub struct ClutterText {
 
 impl ClutterText {
     pub fn new(cfg: &CleanRules) -> Result<ClutterText, Error> {
-        let compile = |name: &str, patterns: &[String]| {
-            RegexSetBuilder::new(
-                patterns
-                    .iter()
-                    .map(|p| format!("(?i){}", ascii_word_boundaries(p))),
-            )
-            .dfa_size_limit(DFA_CACHE_BYTES)
-            .build()
-            .map_err(|e| Error::Config {
-                source_name: format!("clean.{name}"),
-                message: e.to_string(),
-            })
-        };
+        let anywhere = |p: &str| p.to_string();
         Ok(ClutterText {
-            lines: compile("boilerplate_lines", &cfg.boilerplate_lines)?,
-            dates: compile("date_patterns", &cfg.date_patterns)?,
+            lines: pattern_set("boilerplate_lines", &cfg.boilerplate_lines, anywhere)?,
+            dates: pattern_set("date_patterns", &cfg.date_patterns, anywhere)?,
             date_line_max_words: cfg.date_line_max_words,
             photo_credit: regex::Regex::new(&format!("(?i){}", cfg.photo_credit)).map_err(|e| {
                 Error::Config {
@@ -99,17 +74,15 @@ impl ClutterText {
                 .collect();
             kept.join("\n").trim_end().to_string()
         };
-        let mut out = b.clone();
-        out.text = keep_lines(&b.text);
-        // The features follow the text (the links' share cannot be told apart by line).
-        (out.chars, out.sentence_ends) = crate::score::text_stats(&out.text);
-        out.words = out.text.split_whitespace().count() as u32;
-        out.link_chars = out.link_chars.min(out.chars);
         // The Markdown has the same lines (a <br> is "  \n" there) when it was built.
-        if b.markdown.lines().count() == drop.len() {
-            out.markdown = keep_lines(&b.markdown);
-        }
-        Some(out)
+        let markdown = if b.markdown.lines().count() == drop.len() {
+            keep_lines(&b.markdown)
+        } else {
+            b.markdown.clone()
+        };
+        // The features follow the text (the links' share cannot be told apart by line).
+        let text = keep_lines(&b.text);
+        Some(Block::new(b.kind, b.node, text, b.link_chars, b.in_quote, markdown))
     }
 
     /// One of a block's `<br>`-separated lines is a known clutter line ("Share this").
@@ -374,18 +347,7 @@ pub(crate) mod tests {
     use crate::rules::Rules;
 
     pub(crate) fn block(text: &str, link_chars: u32, kind: BlockKind) -> Block {
-        let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
-        Block {
-            kind,
-            node: 0,
-            text: text.to_string(),
-            markdown: String::new(),
-            in_quote: false,
-            chars,
-            link_chars: link_chars.min(chars),
-            words: text.split_whitespace().count() as u32,
-            sentence_ends: text.matches(". ").count() as u32 + text.ends_with('.') as u32,
-        }
+        Block::new(kind, 0, text.to_string(), link_chars, false, String::new())
     }
 
     fn keep(blocks: &[Block]) -> Vec<bool> {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use regex::RegexSet;
 
-use crate::rules::{CleanRules, ParagraphRules, ModeRules};
+use crate::rules::{CleanRules, ModeRules, ParagraphRules, pattern_set};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::score::{Block, BlockKind, text_stats};
@@ -30,13 +30,9 @@ pub struct Paragraphs {
 
 impl Paragraphs {
     pub fn new(cfg: &CleanRules, paragraphs: &ParagraphRules) -> Result<Paragraphs, Error> {
-        let compile = |name: &str, patterns: &[String]| {
-            let anchored = |p: &String| format!("(?i)^{}\\W*$", super::ascii_word_boundaries(p));
-            RegexSet::new(patterns.iter().map(anchored)).map_err(|e| Error::Config {
-                source_name: format!("clean.{name}"),
-                message: e.to_string(),
-            })
-        };
+        // A heading is the whole line, give or take closing punctuation.
+        let whole_line = |p: &str| format!("^{p}\\W*$");
+        let compile = |name: &str, patterns: &[String]| pattern_set(name, patterns, whole_line);
         let comments = &cfg.comment_section_headings;
         let all: Vec<String> = cfg
             .clutter_section_headings
@@ -224,7 +220,6 @@ fn text_blocks(text: &str, cfg: &ParagraphRules) -> Vec<Block> {
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
-            let (chars, _) = text_stats(&text);
             // A list's "16. " or "- " is a marker, not the end of a sentence.
             let (_, sentence_ends) = text_stats(without_list_marker(&text));
             let words = text.split_whitespace().count();
@@ -236,17 +231,9 @@ fn text_blocks(text: &str, cfg: &ParagraphRules) -> Vec<Block> {
             } else {
                 BlockKind::Paragraph
             };
-            Block {
-                kind,
-                node: i as u32,
-                markdown: String::new(),
-                in_quote: false,
-                chars,
-                link_chars: 0,
-                words: words as u32,
-                sentence_ends,
-                text,
-            }
+            let mut block = Block::new(kind, i as u32, text, 0, false, String::new());
+            block.sentence_ends = sentence_ends;
+            block
         })
         .collect()
 }

@@ -233,7 +233,7 @@ fn run_with(urls: &[String], config: FetchConfig, mut options: RunOptions) -> Ve
         Ok(())
     })
     .expect("run");
-    assert_eq!(summary.records, urls.len());
+    assert_eq!(summary.counts.read, urls.len() as u64);
     assert_eq!(summary.warc_error, None);
     records
 }

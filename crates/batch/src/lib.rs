@@ -14,7 +14,9 @@ mod front_matter;
 pub mod input;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod settings;
 
 pub use error::Error;
+pub use progress::Summary;
 pub use settings::BatchConfig;

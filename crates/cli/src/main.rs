@@ -184,7 +184,8 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
         progress: std::io::stderr().is_terminal(),
         batch,
     };
-    let mut fetched_ok = true;
+    let started = std::time::Instant::now();
+    let mut fetched = gleaner_batch::Summary::default();
     let fetch_count = urls.len();
     let fetch = |out: &mut pipeline::Output| -> anyhow::Result<()> {
         if urls.is_empty() {
@@ -198,19 +199,22 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
             handle_ctrl_c: true,
         };
         let summary = gleaner_fetch::run(urls, extractor.clone(), &fetch_options, |r| {
-            fetched_ok &= r.error.is_none();
             // Fetched pages stream out as they finish.
             out.write(&r)?;
             out.flush()
         })?;
+        fetched = summary.counts;
         if let Some(e) = summary.warc_error {
             anyhow::bail!("cannot write the WARC archive {e}");
         }
         Ok(())
     };
-    let summary = pipeline::run_and_then(&extractor, &options, fetch_count, fetch)?;
-    if summary.batch {
+    let mut summary = pipeline::run_and_then(&extractor, &options, fetch_count, fetch)?;
+    // One summary line for the whole run: local records and fetched ones.
+    summary.add(&fetched);
+    summary.seconds = started.elapsed().as_secs_f64();
+    if summary.batch || fetch_count > 1 {
         eprintln!("gleaner: {}", summary.line());
     }
-    Ok(summary.failed == 0 && fetched_ok)
+    Ok(summary.failed == 0)
 }

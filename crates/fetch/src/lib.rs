@@ -55,10 +55,10 @@ pub struct RunOptions {
 }
 
 /// What a run did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {
-    pub records: usize,
-    pub failed: usize,
+    /// One record per URL, counted as the batch runner counts its records.
+    pub counts: gleaner_batch::Summary,
     /// Ctrl-C stopped the run before every URL was fetched.
     pub interrupted: bool,
     /// The WARC archive could not be written completely (the records were all handed over).

@@ -7,11 +7,9 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
-use std::io::IsTerminal;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reqwest::Url;
 use tokio::task::JoinSet;
 
@@ -24,6 +22,7 @@ use super::warc::WarcWriter;
 use super::{RunError, RunOptions, Summary, client, failed_record};
 use gleaner::Extractor;
 use gleaner_batch::output::Record;
+use gleaner_batch::progress::Progress;
 
 /// Fetches every URL in `urls` and extracts it with `extractor` (`options.config` sets the
 /// politeness, retries and limits), handing one record per URL to `sink`.
@@ -84,7 +83,7 @@ async fn drive(
     options: &RunOptions,
     sink: impl FnMut(Record) -> std::io::Result<()>,
 ) -> Result<Summary, RunError> {
-    let progress = Progress::new(options.progress, urls.len());
+    let progress = Progress::new(options.progress, Some(urls.len() as u64));
     let mut out = Output::new(sink, options.keep_order, progress);
     let mut queues = HostQueues::new(ctx.settings.per_host_concurrency);
     for (i, given) in urls.iter().enumerate() {
@@ -202,86 +201,19 @@ impl<S: FnMut(Record) -> std::io::Result<()>> Output<S> {
     }
 
     fn hand_over(&mut self, record: Record) -> Result<(), RunError> {
-        self.summary.records += 1;
-        let failed = record.error.is_some();
-        self.summary.failed += usize::from(failed);
-        self.progress.done(failed);
+        self.summary.counts.count(&record);
+        self.progress.show(&self.summary.counts);
         let sink = &mut self.sink;
         self.progress
-            .bar
             .suspend(|| sink(record))
             .map_err(RunError::Output)
     }
 
-    fn finish(self) -> Summary {
+    fn finish(mut self) -> Summary {
         debug_assert!(self.held.is_empty(), "every index is emitted once");
-        self.progress.bar.finish_and_clear();
+        self.summary.counts.seconds = self.progress.seconds();
+        self.progress.finish();
         self.summary
-    }
-}
-
-/// The progress bar on stderr: done / failed / in flight and pages per second. Hidden unless
-/// asked for and stderr is a terminal.
-struct Progress {
-    bar: ProgressBar,
-    failed: usize,
-    in_flight: usize,
-    started: std::time::Instant,
-}
-
-impl Progress {
-    fn new(wanted: bool, total: usize) -> Progress {
-        let bar = if wanted && std::io::stderr().is_terminal() {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:30}] {pos}/{len} done, {msg}",
-            )
-            .expect("the template is valid")
-            .progress_chars("=> ");
-            bar.set_style(style);
-            bar
-        } else {
-            ProgressBar::hidden()
-        };
-        Progress {
-            bar,
-            failed: 0,
-            in_flight: 0,
-            started: std::time::Instant::now(),
-        }
-    }
-
-    fn done(&mut self, failed: bool) {
-        self.failed += usize::from(failed);
-        self.bar.inc(1);
-        self.redraw();
-    }
-
-    fn in_flight(&mut self, n: usize) {
-        self.in_flight = n;
-        self.redraw();
-    }
-
-    fn note(&self, message: &str) {
-        if self.bar.is_hidden() {
-            eprintln!("gleaner: {message}");
-        } else {
-            self.bar.println(format!("gleaner: {message}"));
-        }
-    }
-
-    fn redraw(&self) {
-        if self.bar.is_hidden() {
-            return;
-        }
-        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
-        self.bar.set_message(format!(
-            "{} failed, {} in flight, {:.1} pages/s",
-            self.failed,
-            self.in_flight,
-            self.bar.position() as f64 / secs
-        ));
     }
 }
 

@@ -30,10 +30,10 @@ use serde_json::{Map, Value};
 use crate::input::ReadLimits;
 use crate::input::{self, Content, InputFormat, Item, Source};
 use crate::output::{Format, Record};
+pub use crate::progress::Summary;
 use crate::{BatchConfig, Error};
 use flight::InFlight;
 use gleaner::{Deadline, Extraction, Extractor, PageInfo};
-pub use writer::Summary;
 
 /// What the command line asked for.
 #[derive(Clone, Debug, Default)]

@@ -75,43 +75,15 @@ pub fn clean(
         tokens.clear();
         tokens.extend(dom.hints(i).split_whitespace());
         hint[i] = patterns.hint_weight(&tokens);
-        let clutter = match node.tag {
-            // Hidden: gone, unless it is most of the page (content that a script reveals).
-            _ if node.flags & flags::HIDDEN != 0 => Some(Clutter::Always),
-            Tag::Html | Tag::Body | Tag::Main | Tag::Article => None,
-            Tag::Nav | Tag::Aside | Tag::Footer | Tag::Form | Tag::Noscript => {
-                Some(Clutter::Always)
-            }
-            Tag::Header if !in_article => Some(Clutter::Always),
-            _ if node.flags & flags::ROLE_BOILERPLATE != 0 => Some(Clutter::Always),
-            _ if node.flags & flags::CONTENT_MARK != 0 => None,
-            // Permalink anchors beside headings ("¶", "#"): markup, not words.
-            Tag::A if text_bytes[i] <= 4 && is_permalink_mark(dom, i) => Some(Clutter::Always),
-            // A class pattern that lands on a long stretch of prose has misread a layout
-            // class ("content-nav-section" around the article): prose is not clutter.
-            _ => patterns.boilerplate(&tokens).filter(|kind| {
-                let text = text_bytes[i];
-                *kind == Clutter::Comments
-                    || text < cfg.pattern_prose_bytes
-                    || link_bytes[i] as f64 > cfg.pattern_prose_max_link_share * text as f64
-            }),
+        let subtree = Subtree {
+            text: text_bytes[i],
+            links: link_bytes[i],
+            marks: marks[i],
         };
+        let clutter = clutter_of(dom, i, in_article, &tokens, subtree, patterns, cfg);
         let guards = node.tag != Tag::Nav && node.flags & flags::HIDDEN == 0;
-        let holds_mark = guards && marks[i] != 0;
         let holds_declared_mark = guards && marks[i] & mark::DECLARED != 0;
-        // The page's footer is never its content, however much it holds (a privacy policy in
-        // a dialog, a sitemap, an <article> of legal text with its own <h1>): only a `<main>` or articleBody inside spares it.
-        let spared = if node.tag == Tag::Footer {
-            guards && marks[i] & mark::MAIN != 0
-        } else if matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Header)
-            && patterns.boilerplate(&tokens) == Some(Clutter::Always)
-        {
-            // Tag and class agree (`<aside class="sidebar">`): two independent signals outweigh
-            // size, so a sidebar longer than the story still goes (readability-tests +0.002).
-            holds_mark
-        } else {
-            holds_mark || text_bytes[i] as f64 > cfg.max_removed_share * page_text
-        };
+        let spared = is_spared(node.tag, guards, &tokens, subtree, page_text, patterns, cfg);
         match clutter {
             Some(Clutter::Always) if !spared => {
                 removed[i] = true;
@@ -127,24 +99,105 @@ pub fn clean(
         }
     }
 
-    // Pass 4: comment sections go when enough text stands outside them.
-    if !comments.is_empty() {
-        let after = subtree_text(dom, &removed, cfg.article_mark_bytes).text_bytes;
-        let in_comments: u32 = comments.iter().map(|&c| after[c]).sum();
-        let total = dom.body().map_or(0, |b| after[b]);
-        let outside = total.saturating_sub(in_comments) as f64;
-        if outside >= cfg.comments_outside_ratio * in_comments as f64
-            || outside >= cfg.comments_article_bytes as f64
-        {
-            for c in comments {
-                removed[c] = true;
-            }
-        }
-    }
+    drop_comment_sections(dom, &mut removed, comments, cfg);
     Cleaned {
         removed,
         text_bytes,
         hint,
+    }
+}
+
+/// What pass 2 found in one element's subtree.
+#[derive(Clone, Copy)]
+struct Subtree {
+    /// Visible text bytes.
+    text: u32,
+    /// ... of them inside links.
+    links: u32,
+    /// Content markers inside (`mark::*` bits).
+    marks: u8,
+}
+
+/// Pass 3's verdict on element `i` by its tag, flags and class/id `tokens`.
+fn clutter_of(
+    dom: &Dom,
+    i: usize,
+    in_article: bool,
+    tokens: &[&str],
+    subtree: Subtree,
+    patterns: &Patterns,
+    cfg: &CleanRules,
+) -> Option<Clutter> {
+    let node = &dom.nodes[i];
+    match node.tag {
+        // Hidden: gone, unless it is most of the page (content that a script reveals).
+        _ if node.flags & flags::HIDDEN != 0 => Some(Clutter::Always),
+        Tag::Html | Tag::Body | Tag::Main | Tag::Article => None,
+        Tag::Nav | Tag::Aside | Tag::Footer | Tag::Form | Tag::Noscript => Some(Clutter::Always),
+        Tag::Header if !in_article => Some(Clutter::Always),
+        _ if node.flags & flags::ROLE_BOILERPLATE != 0 => Some(Clutter::Always),
+        _ if node.flags & flags::CONTENT_MARK != 0 => None,
+        // Permalink anchors beside headings ("¶", "#"): markup, not words.
+        Tag::A if subtree.text <= 4 && is_permalink_mark(dom, i) => Some(Clutter::Always),
+        // A class pattern that lands on a long stretch of prose has misread a layout
+        // class ("content-nav-section" around the article): prose is not clutter.
+        _ => patterns.boilerplate(tokens).filter(|kind| {
+            *kind == Clutter::Comments
+                || subtree.text < cfg.pattern_prose_bytes
+                || subtree.links as f64 > cfg.pattern_prose_max_link_share * subtree.text as f64
+        }),
+    }
+}
+
+/// Whether clutter by markup stays all the same: it holds the page's content marker, or
+/// (unless tag and class agree) most of the page's text. `guards` is false for elements that
+/// no marker can spare (`<nav>`, hidden ones).
+fn is_spared(
+    tag: Tag,
+    guards: bool,
+    tokens: &[&str],
+    subtree: Subtree,
+    page_text: f64,
+    patterns: &Patterns,
+    cfg: &CleanRules,
+) -> bool {
+    let holds_mark = guards && subtree.marks != 0;
+    if tag == Tag::Footer {
+        // The page's footer is never its content, however much it holds (a privacy policy
+        // in a dialog, a sitemap, an <article> of legal text with its own <h1>): only a
+        // `<main>` or articleBody inside spares it.
+        guards && subtree.marks & mark::MAIN != 0
+    } else if matches!(tag, Tag::Nav | Tag::Aside | Tag::Header)
+        && patterns.boilerplate(tokens) == Some(Clutter::Always)
+    {
+        // Tag and class agree (`<aside class="sidebar">`): two independent signals outweigh
+        // size, so a sidebar longer than the story still goes.
+        holds_mark
+    } else {
+        holds_mark || subtree.text as f64 > cfg.max_removed_share * page_text
+    }
+}
+
+/// Pass 4: comment sections go when enough text stands outside them.
+fn drop_comment_sections(
+    dom: &Dom,
+    removed: &mut [bool],
+    comments: Vec<usize>,
+    cfg: &CleanRules,
+) {
+    if comments.is_empty() {
+        return;
+    }
+    let after = subtree_text(dom, removed, cfg.article_mark_bytes).text_bytes;
+    let in_comments: u32 = comments.iter().map(|&c| after[c]).sum();
+    let total = dom.body().map_or(0, |b| after[b]);
+    let outside = total.saturating_sub(in_comments) as f64;
+    if outside >= cfg.comments_outside_ratio * in_comments as f64
+        || outside >= cfg.comments_article_bytes as f64
+    {
+        for c in comments {
+            removed[c] = true;
+        }
     }
 }
 

@@ -243,38 +243,10 @@ impl Segmenter<'_> {
             return Close::Nothing;
         }
         match tag {
-            Tag::Br => {
-                if self.in_pre > 0 {
-                    self.push_raw("\n");
-                } else if !self.text.is_empty() {
-                    self.text.push('\n');
-                    self.md.push_str(if self.markdown { "  \n" } else { "" });
-                    self.pending_space = false;
-                }
-                Close::Nothing
-            }
-            Tag::A => {
-                let href = self.dom.href(i);
-                if href.is_empty() {
-                    return Close::Nothing;
-                }
-                self.in_link += 1;
-                if self.markdown {
-                    self.space_if_pending();
-                    self.md.push('[');
-                    self.link_href.push((self.md.len(), href.to_string()));
-                }
-                Close::Link
-            }
+            Tag::Br => self.line_break(),
+            Tag::A => self.open_link(i),
             Tag::Em | Tag::Strong | Tag::Code if self.markdown && self.in_pre == 0 => {
-                let mark = match tag {
-                    Tag::Em => "*",
-                    Tag::Strong => "**",
-                    _ => "`",
-                };
-                self.space_if_pending();
-                self.md.push_str(mark);
-                Close::Emphasis(mark)
+                self.open_emphasis(tag)
             }
             Tag::Hr => {
                 self.flush();
@@ -285,34 +257,8 @@ impl Segmenter<'_> {
                 self.tables.push(false);
                 Close::Table
             }
-            Tag::Tr if !self.tables.is_empty() && self.in_cell == 0 => {
-                self.flush();
-                let first = !self.tables.last().copied().unwrap_or(true);
-                if let Some(t) = self.tables.last_mut() {
-                    *t = true;
-                }
-                self.begin_kind(
-                    i,
-                    BlockKind::Row {
-                        first,
-                        header: false,
-                    },
-                )
-            }
-            Tag::Td | Tag::Th if !self.tables.is_empty() => {
-                if !self.text.is_empty() {
-                    self.text.push_str(" | ");
-                    self.md.push_str(" | ");
-                }
-                self.pending_space = false;
-                if tag == Tag::Th
-                    && let Some(BlockKind::Row { header, .. }) = self.kinds.last_mut()
-                {
-                    *header = true;
-                }
-                self.in_cell += 1;
-                Close::Cell
-            }
+            Tag::Tr if !self.tables.is_empty() && self.in_cell == 0 => self.open_row(i),
+            Tag::Td | Tag::Th if !self.tables.is_empty() => self.open_cell(tag),
             Tag::H(level) => self.begin_kind(i, BlockKind::Heading(level)),
             Tag::Pre => {
                 self.flush();
@@ -327,24 +273,7 @@ impl Segmenter<'_> {
                 self.block_owners.push(i as u32);
                 Close::List
             }
-            Tag::Li => {
-                let depth = self.lists.len().max(1) as u8;
-                let ordinal = match self.lists.last_mut() {
-                    Some(Some(counter)) => {
-                        *counter += 1;
-                        Some(*counter)
-                    }
-                    _ => None,
-                };
-                self.begin_kind(
-                    i,
-                    BlockKind::ListItem {
-                        depth,
-                        ordinal,
-                        marker: true,
-                    },
-                )
-            }
+            Tag::Li => self.open_list_item(i),
             Tag::Figcaption | Tag::Caption => self.begin_kind(i, BlockKind::Caption),
             Tag::Blockquote => {
                 self.flush();
@@ -359,6 +288,93 @@ impl Segmenter<'_> {
             }
             _ => Close::Nothing,
         }
+    }
+
+    /// `<br>`: a new line inside the block (kept in `<pre>`).
+    fn line_break(&mut self) -> Close {
+        if self.in_pre > 0 {
+            self.push_raw("\n");
+        } else if !self.text.is_empty() {
+            self.text.push('\n');
+            self.md.push_str(if self.markdown { "  \n" } else { "" });
+            self.pending_space = false;
+        }
+        Close::Nothing
+    }
+
+    /// `<a href>`: its text counts as link text (an anchor without href is plain text).
+    fn open_link(&mut self, i: usize) -> Close {
+        let href = self.dom.href(i);
+        if href.is_empty() {
+            return Close::Nothing;
+        }
+        self.in_link += 1;
+        if self.markdown {
+            self.space_if_pending();
+            self.md.push('[');
+            self.link_href.push((self.md.len(), href.to_string()));
+        }
+        Close::Link
+    }
+
+    /// `<em>`, `<strong>`, `<code>` in Markdown: their marks.
+    fn open_emphasis(&mut self, tag: Tag) -> Close {
+        let mark = match tag {
+            Tag::Em => "*",
+            Tag::Strong => "**",
+            _ => "`",
+        };
+        self.space_if_pending();
+        self.md.push_str(mark);
+        Close::Emphasis(mark)
+    }
+
+    /// A data table's `<tr>`: one block, the first of its table marked.
+    fn open_row(&mut self, i: usize) -> Close {
+        self.flush();
+        let first = !self.tables.last().copied().unwrap_or(true);
+        if let Some(t) = self.tables.last_mut() {
+            *t = true;
+        }
+        let row = BlockKind::Row {
+            first,
+            header: false,
+        };
+        self.begin_kind(i, row)
+    }
+
+    /// A data cell: joined to the row's other cells with " | "; a `<th>` makes a header row.
+    fn open_cell(&mut self, tag: Tag) -> Close {
+        if !self.text.is_empty() {
+            self.text.push_str(" | ");
+            self.md.push_str(" | ");
+        }
+        self.pending_space = false;
+        if tag == Tag::Th
+            && let Some(BlockKind::Row { header, .. }) = self.kinds.last_mut()
+        {
+            *header = true;
+        }
+        self.in_cell += 1;
+        Close::Cell
+    }
+
+    /// `<li>`: a list item at the list's depth, numbered in an `<ol>`.
+    fn open_list_item(&mut self, i: usize) -> Close {
+        let depth = self.lists.len().max(1) as u8;
+        let ordinal = match self.lists.last_mut() {
+            Some(Some(counter)) => {
+                *counter += 1;
+                Some(*counter)
+            }
+            _ => None,
+        };
+        let item = BlockKind::ListItem {
+            depth,
+            ordinal,
+            marker: true,
+        };
+        self.begin_kind(i, item)
     }
 
     fn begin_kind(&mut self, i: usize, kind: BlockKind) -> Close {

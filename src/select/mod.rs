@@ -149,6 +149,10 @@ pub fn keep_blocks(
 
 /// [`keep_blocks`], with a caller's verdict: blocks for which `not_prose(i)` holds are bad
 /// unless short (the plain-text classifier passes its stop-word and repetition tests here).
+///
+/// jusText's passes, in order: each block classified alone; short and near-good blocks
+/// settled by their neighbours; teaser summaries between linked headlines dropped; headings
+/// kept when kept text follows. Every pass is linear in the blocks.
 pub fn keep_blocks_judged(
     blocks: &[&Block],
     clutter: &ClutterText,
@@ -164,150 +168,165 @@ pub fn keep_blocks_judged(
             c => c,
         })
         .collect();
-    let is_heading = |i: usize| matches!(blocks[i].kind, BlockKind::Heading(_));
-    let edge = if cfg.edges_are_bad {
-        Some(Class::Bad)
-    } else {
-        None
-    };
+    let is_heading: Vec<bool> = blocks
+        .iter()
+        .map(|b| matches!(b.kind, BlockKind::Heading(_)))
+        .collect();
+    let mut fin = by_context(&first, &is_heading, cfg);
+    if deadline.passed() {
+        return vec![false; blocks.len()];
+    }
+    drop_teaser_summaries(blocks, &first, &is_heading, cfg, &mut fin);
+    keep_headings_over_text(blocks, &first, &is_heading, cfg, &mut fin);
+    fin.iter().map(|c| *c == Class::Good).collect()
+}
 
-    // The nearest neighbour (skipping headings, and near-good ones when asked) in one
-    // direction; `None` past the container's edge when edges are neutral.
-    let neighbour = |i: usize, forward: bool, skip_near_good: bool| -> Option<Class> {
-        // Headings are decided by what follows them, so they are no one's neighbour,
-        // except link headings, which are plain clutter (teaser headlines).
-        let skip = |j: usize| {
-            let c = first[j];
-            (is_heading(j) && c != Class::Bad)
-                || c == Class::Short
-                || (skip_near_good && c == Class::NearGood)
-        };
-        step_until(i, forward, blocks.len(), skip).map_or(edge, |j| Some(first[j]))
+/// The context pass: a short block takes its neighbours' class, a near-good one is kept
+/// unless bad blocks close it in. Headings are decided later, by what follows them.
+fn by_context(first: &[Class], is_heading: &[bool], cfg: &ModeRules) -> Vec<Class> {
+    let edge = cfg.edges_are_bad.then_some(Class::Bad);
+    // Headings are no one's neighbour (except link headings, which are plain clutter:
+    // teaser headlines), nor are short blocks; near-good ones only for the softening test.
+    let passed_over = |j: usize, skip_near_good: bool| {
+        let c = first[j];
+        (is_heading[j] && c != Class::Bad)
+            || c == Class::Short
+            || (skip_near_good && c == Class::NearGood)
     };
-
-    let mut fin = first.clone();
-    for i in 0..blocks.len() {
-        if deadline.passed() {
-            break;
-        }
-        if is_heading(i) && first[i] != Class::Bad {
-            continue; // decided last, by what follows
-        }
-        fin[i] = match first[i] {
-            Class::Short => {
-                let prev = neighbour(i, false, true);
-                let next = neighbour(i, true, true);
-                match (prev, next) {
+    let class_of = |nearest: Vec<Option<usize>>| -> Vec<Option<Class>> {
+        nearest.into_iter().map(|j| j.map_or(edge, |j| Some(first[j]))).collect()
+    };
+    let neighbours = |skip_near_good: bool| {
+        let (prev, next) = nearest_unskipped(first.len(), |j| passed_over(j, skip_near_good));
+        (class_of(prev), class_of(next))
+    };
+    let near = neighbours(true);
+    let soft = neighbours(false);
+    (0..first.len())
+        .map(|i| {
+            if is_heading[i] && first[i] != Class::Bad {
+                return first[i]; // decided last, by what follows
+            }
+            let (prev, next) = (near.0[i], near.1[i]);
+            match first[i] {
+                Class::Short => match (prev, next) {
                     (Some(Class::Good), Some(Class::Good)) => Class::Good,
                     (Some(Class::Bad), Some(Class::Bad)) => Class::Bad,
                     // A neutral edge takes the other side's word; with none, the container
                     // (chosen as the page's best region) vouches for it.
                     (None, Some(c)) | (Some(c), None) => c,
                     (None, None) => Class::Good,
+                    // Good on one side, bad on the other: jusText keeps it only when the bad
+                    // side is softened by a near-good block in between.
                     _ => {
-                        // good on one side, bad on the other: jusText keeps it only when the
-                        // bad side is softened by a near-good block in between.
-                        let prev_ng = neighbour(i, false, false) == Some(Class::NearGood);
-                        let next_ng = neighbour(i, true, false) == Some(Class::NearGood);
-                        if (prev == Some(Class::Bad) && prev_ng)
-                            || (next == Some(Class::Bad) && next_ng)
+                        let prev_softened = soft.0[i] == Some(Class::NearGood);
+                        let next_softened = soft.1[i] == Some(Class::NearGood);
+                        if (prev == Some(Class::Bad) && prev_softened)
+                            || (next == Some(Class::Bad) && next_softened)
                         {
                             Class::Good
                         } else {
                             Class::Bad
                         }
                     }
+                },
+                // Kept unless link lists close it in on both sides (a teaser's summary line).
+                Class::NearGood if cfg.keep_near_good => {
+                    if prev == Some(Class::Bad) && next == Some(Class::Bad) {
+                        Class::Bad
+                    } else {
+                        Class::Good
+                    }
                 }
-            }
-            // Kept unless link lists close it in on both sides (a teaser's summary line).
-            Class::NearGood if cfg.keep_near_good => {
-                let prev = neighbour(i, false, true);
-                let next = neighbour(i, true, true);
-                if prev == Some(Class::Bad) && next == Some(Class::Bad) {
-                    Class::Bad
-                } else {
-                    Class::Good
+                Class::NearGood => {
+                    if prev != Some(Class::Good)
+                        && next != Some(Class::Good)
+                        && (prev.is_some() || next.is_some())
+                    {
+                        Class::Bad
+                    } else {
+                        Class::Good
+                    }
                 }
+                c => c,
             }
-            Class::NearGood => {
-                let prev = neighbour(i, false, true);
-                let next = neighbour(i, true, true);
-                if prev != Some(Class::Good)
-                    && next != Some(Class::Good)
-                    && (prev.is_some() || next.is_some())
-                {
-                    Class::Bad
-                } else {
-                    Class::Good
-                }
-            }
-            c => c,
-        };
-    }
-
-    // Teaser summaries: a short text between two linked headlines is a card in a list of
-    // stories ("Headline" link, one-line summary, next "Headline" link), not the article.
-    let linked_heading =
-        |j: usize| is_heading(j) && first[j] == Class::Bad && blocks[j].link_chars > 0;
-    // Skip what sits inside a card besides its summary: dates, "Read more".
-    let nearest = |i: usize, forward: bool| {
-        step_until(i, forward, blocks.len(), |j| {
-            !is_heading(j) && matches!(first[j], Class::Short | Class::Bad)
         })
-    };
-    for i in 0..blocks.len() {
-        if deadline.passed() {
-            break;
+        .collect()
+}
+
+/// For every index below `n`, the nearest index before it and after it that `passed_over`
+/// does not skip, found in one scan each way.
+fn nearest_unskipped(
+    n: usize,
+    passed_over: impl Fn(usize) -> bool,
+) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let (mut prev, mut next) = (vec![None; n], vec![None; n]);
+    let mut seen = None;
+    for (i, slot) in prev.iter_mut().enumerate() {
+        *slot = seen;
+        if !passed_over(i) {
+            seen = Some(i);
         }
+    }
+    seen = None;
+    for (i, slot) in next.iter_mut().enumerate().rev() {
+        *slot = seen;
+        if !passed_over(i) {
+            seen = Some(i);
+        }
+    }
+    (prev, next)
+}
+
+/// Teaser summaries: a short text between two linked headlines is a card in a list of
+/// stories ("Headline" link, one-line summary, next "Headline" link), not the article.
+fn drop_teaser_summaries(
+    blocks: &[&Block],
+    first: &[Class],
+    is_heading: &[bool],
+    cfg: &ModeRules,
+    fin: &mut [Class],
+) {
+    let n = blocks.len();
+    let linked_heading = |j: usize| is_heading[j] && first[j] == Class::Bad && blocks[j].link_chars > 0;
+    // What sits inside a card besides its summary (dates, "Read more") is passed over.
+    let in_card = |j: usize| !is_heading[j] && matches!(first[j], Class::Short | Class::Bad);
+    let (prev, next) = nearest_unskipped(n, in_card);
+    for i in 0..n {
+        let (before, after) = (prev[i], next[i]);
         if fin[i] == Class::Good
-            && !is_heading(i)
+            && !is_heading[i]
             && (blocks[i].chars as usize) < cfg.length_high
-            && {
-                let (prev, next) = (nearest(i, false), nearest(i, true));
-                prev.is_none_or(is_heading)
-                    && next.is_none_or(linked_heading)
-                    && (prev.is_some_and(linked_heading) || next.is_some_and(linked_heading))
-            }
+            && before.is_none_or(|j| is_heading[j])
+            && after.is_none_or(linked_heading)
+            && (before.is_some_and(linked_heading) || after.is_some_and(linked_heading))
         {
             fin[i] = Class::Bad;
         }
     }
-
-    // Headings: kept when a kept block follows within `max_heading_distance` characters.
-    for i in (0..blocks.len()).rev() {
-        if deadline.passed() {
-            break;
-        }
-        if !is_heading(i) || first[i] == Class::Bad {
-            continue;
-        }
-        let mut distance = 0usize;
-        let mut keep = false;
-        for j in i + 1..blocks.len() {
-            if fin[j] == Class::Good && !is_heading(j) {
-                keep = true;
-                break;
-            }
-            distance += blocks[j].chars as usize;
-            if distance > cfg.max_heading_distance {
-                break;
-            }
-        }
-        fin[i] = if keep { Class::Good } else { Class::Bad };
-    }
-    fin.iter().map(|c| *c == Class::Good).collect()
 }
 
-/// The first index after (or before) `i` that `skip` does not pass over; None at the edge.
-fn step_until(i: usize, forward: bool, len: usize, skip: impl Fn(usize) -> bool) -> Option<usize> {
-    let mut j = i;
-    loop {
-        j = if forward { j + 1 } else { j.checked_sub(1)? };
-        if j >= len {
-            return None;
+/// Headings: kept when a kept block follows within `max_heading_distance` characters.
+fn keep_headings_over_text(
+    blocks: &[&Block],
+    first: &[Class],
+    is_heading: &[bool],
+    cfg: &ModeRules,
+    fin: &mut [Class],
+) {
+    // Walking back from the end: the characters between here and the next kept text block.
+    let mut next_text: Option<usize> = None;
+    let mut chars_before_it = 0usize;
+    for i in (0..blocks.len()).rev() {
+        if is_heading[i] && first[i] != Class::Bad {
+            let keep = next_text.is_some() && chars_before_it <= cfg.max_heading_distance;
+            fin[i] = if keep { Class::Good } else { Class::Bad };
         }
-        if !skip(j) {
-            return Some(j);
+        if fin[i] == Class::Good && !is_heading[i] {
+            next_text = Some(i);
+            chars_before_it = 0;
+        } else {
+            chars_before_it += blocks[i].chars as usize;
         }
     }
 }

@@ -129,30 +129,8 @@ pub fn run_and_then(
     }
 
     let mut dedup = options.dedup.then(|| dedup::Dedup::new(&options.batch));
-    let done = match (&options.output, options.resume) {
-        (Some(path), true) => resume::load(path, |record| {
-            if let Some(d) = dedup.as_mut() {
-                d.replay(
-                    record["url"].as_str(),
-                    record["text"].as_str().unwrap_or(""),
-                );
-            }
-        })?,
-        _ => resume::Done::default(),
-    };
-    let out: Box<dyn Write + Send> = match &options.output {
-        Some(path) => {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .write(true)
-                .append(options.resume)
-                .truncate(!options.resume)
-                .open(path)
-                .with_context(|| format!("{}: cannot write", path.display()))?;
-            Box::new(BufWriter::with_capacity(256 * 1024, file))
-        }
-        None => Box::new(BufWriter::with_capacity(256 * 1024, std::io::stdout())),
-    };
+    let done = previous_run(options, &mut dedup)?;
+    let out = open_output(options)?;
 
     let jobs = options.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -182,39 +160,7 @@ pub fn run_and_then(
     let (results, received) = mpsc::channel::<writer::Finished>();
     let (mut summary, mut out) = std::thread::scope(|threads| {
         let writer = threads.spawn(|| writer::write_all(sink, received, &flight));
-        pool.in_place_scope(|scope| {
-            let mut seq = 0u64;
-            'inputs: for (source, format) in sources {
-                let mut records = input::records(source.clone(), format, &work.limits);
-                let mut reading = true;
-                while reading {
-                    // A panic in a reader abandons that input, with an error record for it.
-                    let next =
-                        catch_unwind(AssertUnwindSafe(|| records.next())).unwrap_or_else(|p| {
-                            reading = false;
-                            Some(reader_panic(&source, p))
-                        });
-                    let Some(item) = next else {
-                        break;
-                    };
-                    let held = match &item.content {
-                        Content::Page(pending) => pending.held_bytes(),
-                        _ => 0,
-                    };
-                    if !flight.enter(held) {
-                        break 'inputs;
-                    }
-                    let results = results.clone();
-                    let work = &work;
-                    scope.spawn(move |_| {
-                        let outcome = work.guarded(item);
-                        // The writer is gone only when the output failed; its error is reported.
-                        let _ = results.send(writer::Finished { seq, held, outcome });
-                    });
-                    seq += 1;
-                }
-            }
-        });
+        pool.in_place_scope(|scope| read_inputs(sources, &work, &flight, &results, scope));
         drop(results);
         writer.join().unwrap_or_else(|p| {
             std::panic::resume_unwind(p);
@@ -224,6 +170,82 @@ pub fn run_and_then(
     out.finish().context("cannot write the output")?;
     summary.batch = batch;
     Ok(summary)
+}
+
+/// With `--resume`: the records the output file holds already (their paragraphs replayed
+/// into `dedup`, so that it counts as if the run had not stopped).
+fn previous_run(
+    options: &Options,
+    dedup: &mut Option<dedup::Dedup>,
+) -> anyhow::Result<resume::Done> {
+    match (&options.output, options.resume) {
+        (Some(path), true) => resume::load(path, |record| {
+            if let Some(d) = dedup.as_mut() {
+                d.replay(
+                    record["url"].as_str(),
+                    record["text"].as_str().unwrap_or(""),
+                );
+            }
+        }),
+        _ => Ok(resume::Done::default()),
+    }
+}
+
+/// `--output FILE` (appended to with `--resume`), or stdout; buffered.
+fn open_output(options: &Options) -> anyhow::Result<Box<dyn Write + Send>> {
+    Ok(match &options.output {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(options.resume)
+                .truncate(!options.resume)
+                .open(path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            Box::new(BufWriter::with_capacity(256 * 1024, file))
+        }
+        None => Box::new(BufWriter::with_capacity(256 * 1024, std::io::stdout())),
+    })
+}
+
+/// The reader: frames the records of every input in order and hands each to a worker,
+/// waiting while too many are in flight (or stopping when the writer has failed).
+fn read_inputs<'s>(
+    sources: Vec<(Source, InputFormat)>,
+    work: &'s Work<'s>,
+    flight: &InFlight,
+    results: &mpsc::Sender<writer::Finished>,
+    scope: &rayon::Scope<'s>,
+) {
+    let mut seq = 0u64;
+    for (source, format) in sources {
+        let mut records = input::records(source.clone(), format, &work.limits);
+        let mut reading = true;
+        while reading {
+            // A panic in a reader abandons that input, with an error record for it.
+            let next = catch_unwind(AssertUnwindSafe(|| records.next())).unwrap_or_else(|p| {
+                reading = false;
+                Some(reader_panic(&source, p))
+            });
+            let Some(item) = next else {
+                break;
+            };
+            let held = match &item.content {
+                Content::Page(pending) => pending.held_bytes(),
+                _ => 0,
+            };
+            if !flight.enter(held) {
+                return;
+            }
+            let results = results.clone();
+            scope.spawn(move |_| {
+                let outcome = work.guarded(item);
+                // The writer is gone only when the output failed; its error is reported.
+                let _ = results.send(writer::Finished { seq, held, outcome });
+            });
+            seq += 1;
+        }
+    }
 }
 
 fn reader_panic(source: &Source, panic: Box<dyn std::any::Any + Send>) -> Item {

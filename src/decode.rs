@@ -204,9 +204,8 @@ fn check_not_binary(bytes: &[u8]) -> Result<(), Error> {
         .iter()
         .filter(|b| **b < 0x20 && !matches!(**b, b'\n' | b'\r' | b'\t' | 0x0c))
         .count();
-    // One NUL in a real page is a glitch; 2% of control bytes is binary data. Measured: the
-    // 2,478 pages of ../shared/bench have none in their first 4 KB, while compressed or random
-    // data has about 11% (28 of the 256 byte values), too close to a 10% limit to be caught.
+    // One NUL in a real page is a glitch; 2% of control bytes is binary data: compressed or
+    // random data has about 11% (28 of the 256 byte values), too close to a 10% limit.
     if nul * 100 > head.len() || control * 50 > head.len() {
         return Err(Error::Binary("control bytes in the first 4 KB"));
     }

@@ -62,8 +62,6 @@ fn drop_teaser_cards(blocks: &[&Block], clutter: &ClutterText, keep: &mut [bool]
         });
         // A news teaser carries its stamp ("1 day ago", a byline, "Read more"); a card that
         // only names and describes (a docs hub's topics, a course list) is the page's content.
-        // (Measured: dropping every card cost wcxb-dev 3.2 page-F1 points over 17 pages, most
-        // of it on unstamped card lists; requiring the stamp recovers 1.4 of them.)
         let stamped = blocks[i + 1..card_end]
             .iter()
             .any(|s| clutter.is_clutter(s));

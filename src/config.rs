@@ -23,6 +23,8 @@ pub struct Config {
     pub limits: Limits,
     /// The tuning rules (thresholds and pattern tables), compiled in from `rules/`.
     pub(crate) rules: Arc<Rules>,
+    /// A block model in place of the built-in one (tuning runs: `eval --model FILE`).
+    pub(crate) model: Option<Arc<str>>,
 }
 
 /// How much to keep when a block is in doubt.
@@ -164,6 +166,15 @@ impl Config {
     pub fn with_rules(mut self, source_name: &str, overrides: &str) -> Result<Config, Error> {
         self.rules = Arc::new(Rules::with_overrides(source_name, overrides)?);
         Ok(self)
+    }
+
+    /// This config with the block model in `text` (the format of `rules/blocks.model`; empty
+    /// text: no model, the rules decide alone) in place of the built-in one: for tuning runs
+    /// and out-of-fold figures, not a stable interface.
+    #[doc(hidden)]
+    pub fn with_model(mut self, text: &str) -> Config {
+        self.model = Some(text.into());
+        self
     }
 
     /// The tuning rules this config carries.

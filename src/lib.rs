@@ -83,7 +83,7 @@ use std::borrow::Cow;
 use clean::Patterns;
 use parse::dom::Dom;
 use score::Block;
-use select::listing;
+use select::{learned, listing};
 use select::paragraphs::Paragraphs;
 
 /// What the caller knows about a page besides its bytes. Build it with [`PageInfo::new`] and
@@ -157,6 +157,8 @@ pub struct Extractor {
     patterns: Patterns,
     clutter_text: select::ClutterText,
     paragraphs: Paragraphs,
+    /// The learned block decision; None leaves it to the rules.
+    model: Option<select::trees::Model>,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -176,6 +178,10 @@ impl Extractor {
             patterns: Patterns::new(&rules.clean),
             clutter_text: select::ClutterText::new(&rules.clean)?,
             paragraphs: Paragraphs::new(&rules.clean, &rules.paragraphs)?,
+            model: match &config.model {
+                Some(text) => learned::parse(text, "the config's model")?,
+                None => learned::built_in()?,
+            },
             config,
         })
     }
@@ -296,9 +302,50 @@ impl Extractor {
     fn run(&self, html: &str, url: Option<&str>, deadline: Deadline) -> Result<Extraction, Error> {
         let cfg = &self.config;
         let rules = cfg.rules();
+        let Stages {
+            dom,
+            mut metadata,
+            cleaned,
+            blocks,
+            verdicts,
+        } = self.stages(html, url, deadline)?;
+        let mut kept = match &self.model {
+            Some(model) => {
+                let mut scores = learned::Scores::default();
+                let page = self.feature_page(&dom, &cleaned, &blocks, &verdicts, &metadata);
+                learned::score(model, &page, &mut scores);
+                learned::kept(&blocks, &scores.scores, model, cfg.mode)
+            }
+            None => only_kept(blocks.iter().collect(), verdicts.kept),
+        };
+        // The heading dropped from the text is the one `<title>`/`og:title` confirm, as the
+        // extraction was tuned with; the metadata title also weighs the JSON-LD headline.
+        if rules.select.drop_title_heading
+            && let Some(title) =
+                metadata::title::title(&dom, rules.select.title_heading_share, None)
+        {
+            drop_title_heading(&mut kept, &title);
+        }
+        let text = self.render(kept);
+        metadata::check_language(&mut metadata, &text);
+        Ok(Extraction {
+            text,
+            title: metadata.title.clone(),
+            language: metadata.language.clone(),
+            canonical_url: metadata.canonical_url.clone(),
+            metadata,
+            ..Extraction::default()
+        })
+    }
+
+    /// Parse, metadata, clean, segment and the rules' verdicts: everything before the keep
+    /// decision.
+    fn stages(&self, html: &str, url: Option<&str>, deadline: Deadline) -> Result<Stages, Error> {
+        let cfg = &self.config;
+        let rules = cfg.rules();
         let dom = parse::parse(html, cfg.limits.max_nesting, deadline);
         deadline.check()?;
-        let mut metadata = metadata::extract(
+        let metadata = metadata::extract(
             &dom,
             url,
             rules.select.title_heading_share,
@@ -308,13 +355,49 @@ impl Extractor {
         deadline.check()?;
         let blocks = score::segment(&dom, &cleaned, cfg.style == Style::Markdown, deadline);
         deadline.check()?;
-        // The heading dropped from the text is the one `<title>`/`og:title` confirm, as the
-        // extraction was tuned with; the metadata title also weighs the JSON-LD headline.
-        let headline = metadata::title::title(&dom, rules.select.title_heading_share, None);
-        let kept = self.select(&dom, &cleaned, &blocks, headline.as_deref(), deadline);
+        let verdicts = self.rule_verdicts(&dom, &cleaned, &blocks, deadline);
         deadline.check()?;
-        // A kept paragraph loses the clutter lines set into it with <br> ("…the end of the
-        // story.<br>Follow us on Telegram").
+        Ok(Stages {
+            dom,
+            metadata,
+            cleaned,
+            blocks,
+            verdicts,
+        })
+    }
+
+    /// Every block of a page with its features, the rules' verdict and the model's score
+    /// (when the extractor has a model): for training (`eval --blocks`) and explain.
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
+    pub fn block_report(&self, bytes: &[u8], page: &PageInfo) -> Result<BlockReport, Error> {
+        let rules = self.config.rules();
+        let decoded = decode::decode(bytes, page.charset, page.url, &rules.decode)?;
+        catch_panics(|| {
+            let st = self.stages(&decoded.text, page.url, Deadline::NONE)?;
+            let fp = self.feature_page(&st.dom, &st.cleaned, &st.blocks, &st.verdicts, &st.metadata);
+            let mut rows = Vec::new();
+            select::features::compute(&fp, &mut rows);
+            let scores = self.model.as_ref().map(|m| {
+                let width = select::features::NAMES.len();
+                rows.chunks_exact(width).map(|r| m.score(r)).collect()
+            });
+            Ok(BlockReport {
+                texts: st.blocks.iter().map(|b| b.text.clone()).collect(),
+                kinds: st.blocks.iter().map(|b| format!("{:?}", b.kind)).collect(),
+                rows,
+                kept_by_rules: st.verdicts.kept.clone(),
+                scores,
+                threshold: self.model.as_ref().map(|m| m.threshold(self.config.mode)),
+            })
+        })
+    }
+
+    /// The kept blocks as text, after the last cleanups: a kept paragraph loses the clutter
+    /// lines set into it with <br> ("…the end of the story.<br>Follow us on Telegram"), and a
+    /// carousel's repeated slides go.
+    fn render(&self, kept: Vec<&Block>) -> String {
+        let rules = self.config.rules();
         let trimmed: Vec<Cow<Block>> = kept
             .iter()
             .map(|b| {
@@ -328,72 +411,145 @@ impl Extractor {
             rules.select.repeat_min_distance,
             rules.select.repeat_min_chars,
         );
-        let text = render::render(&kept, cfg.style);
-        metadata::check_language(&mut metadata, &text);
-        Ok(Extraction {
-            text,
-            title: metadata.title.clone(),
-            language: metadata.language.clone(),
-            canonical_url: metadata.canonical_url.clone(),
-            metadata,
-            ..Extraction::default()
-        })
+        render::render(&kept, self.config.style)
     }
 
-    /// Chooses the container, classifies its blocks, and drops a heading that repeats the title.
-    fn select<'b>(
+    /// What the learned model's features are computed from.
+    fn feature_page<'p>(
+        &'p self,
+        dom: &'p Dom,
+        cleaned: &'p clean::Cleaned,
+        blocks: &'p [Block],
+        verdicts: &'p RuleVerdicts,
+        metadata: &Metadata,
+    ) -> select::features::Page<'p> {
+        let sample: String = blocks.iter().take(40).map(|b| b.text.as_str()).collect();
+        select::features::Page {
+            dom,
+            cleaned,
+            blocks,
+            rules: select::features::RuleVerdicts {
+                container: verdicts.container,
+                kept: &verdicts.kept,
+                classes: &verdicts.classes,
+                listing: verdicts.listing,
+            },
+            page_type: metadata.page_type,
+            clutter: &self.clutter_text,
+            stop_words: self.paragraphs.stop_words().for_text(&sample),
+        }
+    }
+
+    /// The hand-written selection: chooses the container, classifies its blocks, and on a
+    /// page whose kept text is too small a share of it, keeps its list instead.
+    fn rule_verdicts(
         &self,
         dom: &Dom,
         cleaned: &clean::Cleaned,
-        blocks: &'b [Block],
-        title: Option<&str>,
+        blocks: &[Block],
         deadline: Deadline,
-    ) -> Vec<&'b Block> {
+    ) -> RuleVerdicts {
         let rules = self.config.rules();
         let select_cfg = rules.select.for_mode(self.config.mode);
         let container = score::best_container(dom, cleaned, blocks, &rules.score);
-        let candidates: Vec<&Block> = match container {
+        let candidates: Vec<usize> = match container {
             Some(c) => {
                 let end = dom.nodes[c].end;
-                blocks
-                    .iter()
-                    .filter(|b| b.node as usize >= c && b.node < end)
+                (0..blocks.len())
+                    .filter(|&i| blocks[i].node as usize >= c && blocks[i].node < end)
                     .collect()
             }
             // No container: a tiny page with no navigation at all (mostly text outside
             // links) is all content; anything else is left to the listing test below.
-            None if is_link_light(blocks, rules.score.link_light_share) => blocks.iter().collect(),
+            None if is_link_light(blocks, rules.score.link_light_share) => {
+                (0..blocks.len()).collect()
+            }
             None => Vec::new(),
         };
-        let keep = select::keep_blocks(&candidates, &self.clutter_text, select_cfg, deadline);
-        let mut kept = only_kept(candidates, keep);
+        let refs = |indices: &[usize]| indices.iter().map(|&i| &blocks[i]).collect::<Vec<_>>();
+        let keep = select::keep_blocks(&refs(&candidates), &self.clutter_text, select_cfg, deadline);
+        let mut kept = only_kept_indices(candidates, keep);
+        let classes =
+            select::first_classes(blocks, &self.clutter_text, rules.select.for_mode(Mode::Balanced));
+        let listing = !deadline.passed()
+            && listing::is_listing(refs(&kept), blocks, select_cfg);
         if deadline.passed() {
-            return Vec::new(); // the caller reports the overrun
-        }
-        if !listing::is_listing(kept.iter().copied(), blocks, select_cfg) {
+            kept.clear(); // the caller reports the overrun
+        } else if !listing {
             // Last pass over an article: the clutter that only the words give away. (On a
             // listing, "Most read" and "More from" sections are items of the list.)
-            self.paragraphs.cut_clutter_sections(&mut kept, select_cfg);
+            let keep = self.paragraphs.outside_clutter_sections(&refs(&kept), select_cfg);
+            kept = only_kept_indices(kept, keep);
         } else {
             // The list is looked for in the page's declared main region when it has one
             // (`<main>`, `role=main`), else on the whole page.
             let region = container
                 .and_then(|c| dom.declared_main(c))
                 .map(|m| (m, dom.nodes[m].end as usize));
-            let all: Vec<&Block> = blocks
-                .iter()
-                .filter(|b| region.is_none_or(|(m, end)| (m..end).contains(&(b.node as usize))))
+            let all: Vec<usize> = (0..blocks.len())
+                .filter(|&i| {
+                    region.is_none_or(|(m, end)| (m..end).contains(&(blocks[i].node as usize)))
+                })
                 .collect();
-            let keep = listing::keep_listing(&all, &self.clutter_text, select_cfg, deadline);
-            kept = only_kept(all, keep);
+            let keep = listing::keep_listing(&refs(&all), &self.clutter_text, select_cfg, deadline);
+            kept = only_kept_indices(all, keep);
         }
-        if rules.select.drop_title_heading
-            && let Some(title) = title
-        {
-            drop_title_heading(&mut kept, title);
+        let mut flags = vec![false; blocks.len()];
+        for i in kept {
+            flags[i] = true;
         }
-        kept
+        RuleVerdicts {
+            container,
+            kept: flags,
+            classes,
+            listing,
+        }
     }
+}
+
+/// A page after every stage before the keep decision.
+struct Stages {
+    dom: Dom,
+    metadata: Metadata,
+    cleaned: clean::Cleaned,
+    blocks: Vec<Block>,
+    verdicts: RuleVerdicts,
+}
+
+/// Every block of a page as the learned model sees it (see [`Extractor::block_report`]).
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct BlockReport {
+    /// Per block: its text and kind.
+    pub texts: Vec<String>,
+    pub kinds: Vec<String>,
+    /// Row-major, one row of `select::features::NAMES` per block.
+    pub rows: Vec<f32>,
+    pub kept_by_rules: Vec<bool>,
+    /// The model's probability per block, when the extractor has a model, and its threshold.
+    pub scores: Option<Vec<f32>>,
+    pub threshold: Option<f32>,
+}
+
+/// What the hand-written rules decided on a page: the learned model's evidence, and the
+/// selection itself when the library has no model.
+struct RuleVerdicts {
+    container: Option<usize>,
+    /// Per block: kept.
+    kept: Vec<bool>,
+    /// Per block: jusText's first-pass class (balanced thresholds).
+    classes: Vec<select::Class>,
+    listing: bool,
+}
+
+/// The indices whose `keep` flag is set, in order.
+fn only_kept_indices(indices: Vec<usize>, keep: Vec<bool>) -> Vec<usize> {
+    indices
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(i, k)| k.then_some(i))
+        .collect()
 }
 
 /// Runs `f`, turning a panic inside it into [`Error::Panic`].
@@ -412,7 +568,7 @@ pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// The blocks whose `keep` flag is set, in order.
-fn only_kept(blocks: Vec<&Block>, keep: Vec<bool>) -> Vec<&Block> {
+fn only_kept(blocks: Vec<&Block>, keep: impl IntoIterator<Item = bool>) -> Vec<&Block> {
     blocks
         .into_iter()
         .zip(keep)

@@ -24,11 +24,19 @@ pub struct Cleaned {
     pub text_bytes: Vec<u32>,
     /// Readability-style hint per element: +1 positive class/id, -1 negative, 0 neither.
     pub hint: Vec<i8>,
+    /// Elements that pass 3 took for clutter and left, because they held the page's content
+    /// marker or most of its text ([`SPARED_CLUTTER`]), or comment sections left to a forum or
+    /// to a page with little text outside them ([`SPARED_COMMENTS`]); 0 for the others.
+    pub spared: Vec<u8>,
 }
 
 /// Cleans a parsed page. `url` (the page's address, when known) helps tell a forum thread,
 /// whose comments are its content, from an article. Stops early (leaving the rest unmarked)
 /// once `deadline` has passed; the caller checks it.
+/// See [`Cleaned::spared`].
+pub const SPARED_CLUTTER: u8 = 1;
+pub const SPARED_COMMENTS: u8 = 2;
+
 pub fn clean(
     dom: &Dom,
     patterns: &Patterns,
@@ -51,6 +59,7 @@ pub fn clean(
     // Pass 3: clutter by markup. Ancestors come first, so a removed subtree is skipped whole.
     // Comment sections are only collected here; pass 4 decides on them.
     let mut hint = vec![0i8; n];
+    let mut spared_clutter = vec![0u8; n];
     let mut comments: Vec<usize> = Vec::new();
     let mut tokens: Vec<&str> = Vec::new();
     let mut inside_article_until = 0usize;
@@ -95,15 +104,27 @@ pub fn clean(
                 comments.push(i);
                 i = node.end as usize;
             }
-            _ => i += 1,
+            Some(Clutter::Always) => {
+                spared_clutter[i] = SPARED_CLUTTER;
+                i += 1;
+            }
+            Some(Clutter::Comments) => {
+                spared_clutter[i] = SPARED_COMMENTS;
+                i += 1;
+            }
+            None => i += 1,
         }
     }
 
-    drop_comment_sections(dom, &mut removed, comments, cfg);
+    let kept_comments = drop_comment_sections(dom, &mut removed, comments, cfg);
+    for c in kept_comments {
+        spared_clutter[c] = SPARED_COMMENTS;
+    }
     Cleaned {
         removed,
         text_bytes,
         hint,
+        spared: spared_clutter,
     }
 }
 
@@ -179,14 +200,15 @@ fn is_spared(
 }
 
 /// Pass 4: comment sections go when enough text stands outside them.
+/// Returns the comment sections it left.
 fn drop_comment_sections(
     dom: &Dom,
     removed: &mut [bool],
     comments: Vec<usize>,
     cfg: &CleanRules,
-) {
+) -> Vec<usize> {
     if comments.is_empty() {
-        return;
+        return comments;
     }
     let after = subtree_text(dom, removed, cfg.article_mark_bytes).text_bytes;
     let in_comments: u32 = comments.iter().map(|&c| after[c]).sum();
@@ -195,10 +217,12 @@ fn drop_comment_sections(
     if outside >= cfg.comments_outside_ratio * in_comments as f64
         || outside >= cfg.comments_article_bytes as f64
     {
-        for c in comments {
+        for &c in &comments {
             removed[c] = true;
         }
+        return Vec::new();
     }
+    comments
 }
 
 fn is_permalink_mark(dom: &Dom, i: usize) -> bool {
@@ -235,6 +259,7 @@ pub fn visible_only(dom: &Dom) -> Cleaned {
     let text_bytes = subtree_text(dom, &removed, u32::MAX).text_bytes;
     Cleaned {
         hint: vec![0; removed.len()],
+        spared: vec![0; removed.len()],
         removed,
         text_bytes,
     }

@@ -7,9 +7,12 @@
 //! content (a one-line paragraph in a story), a short block between bad ones is clutter (a
 //! teaser line in a "Recent Posts" list), and a heading is kept when good text follows it.
 
+pub mod features;
+pub mod learned;
 pub mod listing;
 pub mod paragraphs;
 pub mod stopwords;
+pub mod trees;
 
 use std::collections::HashMap;
 
@@ -85,6 +88,11 @@ impl ClutterText {
         Some(Block::new(b.kind, b.node, text, b.link_chars, b.in_quote, markdown))
     }
 
+    /// A photo credit ("Foto: dpa", "Getty Images"): a caption matching it is dropped.
+    pub(crate) fn is_photo_credit(&self, text: &str) -> bool {
+        self.photo_credit.is_match(text)
+    }
+
     /// One of a block's `<br>`-separated lines is a known clutter line ("Share this").
     fn is_clutter_line(&self, line: &str) -> bool {
         self.lines.is_match(line.trim())
@@ -127,8 +135,9 @@ pub fn drop_repeats(kept: Vec<&Block>, min_distance: usize, min_chars: u32) -> V
         .collect()
 }
 
+/// jusText's block classes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Class {
+pub enum Class {
     Good,
     NearGood,
     Short,
@@ -329,6 +338,11 @@ fn keep_headings_over_text(
             chars_before_it += blocks[i].chars as usize;
         }
     }
+}
+
+/// jusText's first pass over every block: its class on its own, before the neighbours.
+pub fn first_classes(blocks: &[Block], clutter: &ClutterText, cfg: &ModeRules) -> Vec<Class> {
+    blocks.iter().map(|b| classify(b, clutter, cfg)).collect()
 }
 
 fn classify(b: &Block, clutter: &ClutterText, cfg: &ModeRules) -> Class {

@@ -63,13 +63,17 @@ impl Paragraphs {
         matches!(b.kind, BlockKind::Heading(_) | BlockKind::Paragraph) && b.chars <= max_chars
     }
 
-    /// Last pass after HTML extraction: drops clutter sections (a "Related articles" heading
+    /// Last pass after HTML extraction: which kept blocks stand outside clutter sections (a "Related articles" heading
     /// and the teasers under it, up to the next story paragraph) from the kept blocks.
-    pub fn cut_clutter_sections(&self, kept: &mut Vec<&Block>, cfg: &ModeRules) {
+    pub fn outside_clutter_sections(&self, kept: &[&Block], cfg: &ModeRules) -> Vec<bool> {
         let mut keep = vec![true; kept.len()];
         self.mark_clutter_sections(kept, &mut keep, cfg);
-        let mut flags = keep.into_iter();
-        kept.retain(|_| flags.next().unwrap_or(true));
+        keep
+    }
+
+    /// The stop-word lists, by language.
+    pub fn stop_words(&self) -> &StopWords {
+        &self.stop_words
     }
 
     fn mark_clutter_sections(&self, blocks: &[&Block], keep: &mut [bool], cfg: &ModeRules) {
@@ -356,7 +360,9 @@ mod tests {
                 block("Hochwasser sperrt die Uferstraße", 0, p),
             ];
             let mut kept: Vec<&Block> = blocks.iter().collect();
-            paragraphs.cut_clutter_sections(&mut kept, &cfg.select.balanced);
+            let keep = paragraphs.outside_clutter_sections(&kept, &cfg.select.balanced);
+            let mut flags = keep.into_iter();
+            kept.retain(|_| flags.next().unwrap_or(true));
             let texts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
             assert_eq!(texts, [P1, "Wie es weitergeht", P2], "{heading}");
         }

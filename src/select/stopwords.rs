@@ -84,6 +84,16 @@ impl Default for StopWords {
 
 /// The share of `text`'s words that are in `stop_words`, and the number of words.
 pub fn density(stop_words: &HashSet<&'static str>, text: &str) -> (f64, usize) {
+    density_with(stop_words, text, &mut String::new())
+}
+
+/// [`density`], lower-casing each word into `lower` (a buffer the caller reuses, so a page of
+/// blocks costs no allocation per word).
+pub fn density_with(
+    stop_words: &HashSet<&'static str>,
+    text: &str,
+    lower: &mut String,
+) -> (f64, usize) {
     let mut words = 0usize;
     let mut stops = 0usize;
     for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
@@ -91,7 +101,9 @@ pub fn density(stop_words: &HashSet<&'static str>, text: &str) -> (f64, usize) {
             continue;
         }
         words += 1;
-        if stop_words.contains(word.to_lowercase().as_str()) {
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        if stop_words.contains(lower.as_str()) {
             stops += 1;
         }
     }

@@ -13,10 +13,12 @@
 //! single-threaded and on all cores, over the same decoded pages held in memory (so disk and
 //! gzip are not measured).
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use anyhow::Context;
 use clap::Parser;
 use rayon::prelude::*;
 
@@ -50,6 +52,24 @@ struct Args {
     /// Write each page's metadata instead of its text.
     #[arg(long)]
     meta: bool,
+    /// A block model file in place of the built-in one (the format of rules/blocks.model;
+    /// an empty file: no model, the rules alone).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Out-of-fold figures: DIR/fold-<k>.model is the model trained without fold k, and each
+    /// page is extracted with the model of its own fold (needs --folds).
+    #[arg(long, requires = "folds")]
+    fold_models: Option<PathBuf>,
+    /// The folds (`python3 scripts/folds.py --dump FILE`): {dataset: {id: fold}}.
+    #[arg(long)]
+    folds: Option<PathBuf>,
+    /// Write every block's features, the rules' verdict and the model's score instead of the
+    /// text, for training (`scripts/train.py`).
+    #[arg(long)]
+    blocks: bool,
+    /// Print the names of the block features, one per line, and stop.
+    #[arg(long)]
+    feature_names: bool,
     /// Timing repetitions for --speed (the best run is reported).
     #[arg(long, default_value_t = 3)]
     rounds: usize,
@@ -80,6 +100,12 @@ enum AsText {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.feature_names {
+        gleaner::select::features::NAMES
+            .iter()
+            .for_each(|n| println!("{n}"));
+        return Ok(());
+    }
     let pages = load(&args.bench)?;
     let mut config = match &args.config {
         Some(path) => Config::from_file(path)?,
@@ -92,17 +118,27 @@ fn main() -> anyhow::Result<()> {
         let text = std::fs::read_to_string(path)?;
         config = config.with_rules(&path.display().to_string(), &text)?;
     }
-    let extractor = Extractor::new(config)?;
+    if let Some(path) = &args.model {
+        config = config.with_model(&std::fs::read_to_string(path)?);
+    }
+    let extractor = Extractor::new(config.clone())?;
     if args.speed {
         return speed(&pages, &extractor, args.rounds);
     }
+    let by_fold = fold_extractors(&args, &config)?;
     let records: Vec<String> = pages
         .par_iter()
         .map(|p| {
+            let extractor = by_fold
+                .as_ref()
+                .map_or(&extractor, |(folds, extractors)| &extractors[folds[&p.id]]);
             // No time budget: the figures must not depend on how loaded the machine is.
             let info = PageInfo::new()
                 .url(p.url.as_deref())
                 .deadline(Deadline::NONE);
+            if args.blocks {
+                return block_record(extractor, p, &info);
+            }
             if args.meta {
                 let (metadata, error) = match extractor.extract(&p.bytes, &info) {
                     Ok(x) => (x.metadata, None),
@@ -136,6 +172,54 @@ fn main() -> anyhow::Result<()> {
         writeln!(out, "{r}")?;
     }
     Ok(())
+}
+
+/// With `--fold-models`: each page's fold, and one extractor per fold with the model trained
+/// without that fold.
+type FoldExtractors = (HashMap<String, usize>, Vec<Extractor>);
+
+fn fold_extractors(args: &Args, config: &Config) -> anyhow::Result<Option<FoldExtractors>> {
+    let (Some(dir), Some(folds)) = (&args.fold_models, &args.folds) else {
+        return Ok(None);
+    };
+    let all: HashMap<String, HashMap<String, usize>> =
+        serde_json::from_str(&std::fs::read_to_string(folds)?)?;
+    let dataset = args
+        .bench
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folds = all
+        .get(&dataset)
+        .with_context(|| format!("{}: no folds for {dataset}", folds.display()))?
+        .clone();
+    let k = folds.values().max().map_or(0, |m| m + 1);
+    let extractors = (0..k)
+        .map(|fold| {
+            let path = dir.join(format!("fold-{fold}.model"));
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            Ok(Extractor::new(config.clone().with_model(&text))?)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Some((folds, extractors)))
+}
+
+/// One page's blocks for training: texts, kinds, the rules' verdicts, feature rows, and the
+/// model's scores when there is a model.
+fn block_record(extractor: &Extractor, p: &Page, info: &PageInfo) -> String {
+    match extractor.block_report(&p.bytes, info) {
+        Ok(r) => serde_json::json!({
+            "id": p.id,
+            "texts": r.texts,
+            "kinds": r.kinds,
+            "kept_by_rules": r.kept_by_rules,
+            "rows": r.rows,
+            "scores": r.scores,
+        })
+        .to_string(),
+        Err(e) => serde_json::json!({"id": p.id, "error": e.to_string()}).to_string(),
+    }
 }
 
 /// Throughput of parse-only vs. full extraction, one thread and all threads.

@@ -122,6 +122,8 @@ fn run(
         info = info.deadline(d);
     }
     let result = catch_unwind(AssertUnwindSafe(|| match page {
+        // As for bytes: an empty page is an error, not an empty extraction.
+        Page::Text(s) if s.is_empty() => Err(gleaner::Error::Empty),
         Page::Bytes(b) if cleaning => extractor.clean_text_bytes(b, &info),
         Page::Bytes(b) => extractor.extract(b, &info),
         Page::Text(s) if cleaning => extractor.clean_text(s, &info),

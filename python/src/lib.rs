@@ -586,6 +586,51 @@ impl PyExtractor {
             .collect())
     }
 
+    /// Runs the CLI's batch pipeline (``gleaner extract INPUTS --format jsonl --output
+    /// OUTPUT``): page files, directories, WARC and JSONL files (gzip unpacked) in, one JSONL
+    /// record per input record out, with the CLI's ``id``, ``source`` and ``error`` fields.
+    /// Returns the summary: ``read``, ``extracted``, ``empty``, ``skipped``, ``failed``,
+    /// ``page_bytes``, ``seconds``. The GIL is released while it runs.
+    #[pyo3(signature = (inputs, output, *, threads=None, include_skipped=false))]
+    fn extract_files<'py>(
+        &self,
+        py: Python<'py>,
+        inputs: Vec<String>,
+        output: std::path::PathBuf,
+        threads: Option<usize>,
+        include_skipped: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        if threads == Some(0) {
+            return Err(PyValueError::new_err("threads must be at least 1"));
+        }
+        let options = gleaner_batch::pipeline::Options {
+            inputs,
+            format: Some(gleaner_batch::output::Format::Jsonl),
+            jobs: threads,
+            output: Some(output),
+            include_skipped,
+            ..Default::default()
+        };
+        let extractor = self.inner.clone();
+        let summary = py
+            .detach(|| {
+                catch_unwind(AssertUnwindSafe(|| {
+                    gleaner_batch::pipeline::run(&extractor, &options).map_err(|e| format!("{e:#}"))
+                }))
+                .unwrap_or_else(|p| Err(gleaner::panic_message(p.as_ref())))
+            })
+            .map_err(GleanerError::new_err)?;
+        let d = PyDict::new(py);
+        d.set_item("read", summary.read)?;
+        d.set_item("extracted", summary.extracted)?;
+        d.set_item("empty", summary.empty)?;
+        d.set_item("skipped", summary.skipped)?;
+        d.set_item("failed", summary.failed)?;
+        d.set_item("page_bytes", summary.page_bytes)?;
+        d.set_item("seconds", summary.seconds)?;
+        Ok(d)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Extractor(mode={:?}, format={:?})",

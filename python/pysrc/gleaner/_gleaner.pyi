@@ -89,3 +89,12 @@ class Extractor:
         timeout: Optional[float] = None,
         clean: bool = False,
     ) -> List[Extraction]: ...
+    def extract_files(
+        self,
+        inputs: List[str],
+        output: Union[str, "PathLike[str]"],
+        *,
+        threads: Optional[int] = None,
+        include_skipped: bool = False,
+    ) -> Dict[str, Any]:
+        """The CLI's batch run over files (pages, WARC, JSONL) into one JSONL file; the summary."""

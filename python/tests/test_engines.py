@@ -1,0 +1,158 @@
+"""The engine adapters: the batch runner over WARC shards, Spark, datatrove and Scrapy.
+
+The Spark and datatrove tests run only where those engines are installed
+(``pip install "./python[spark,datatrove]"``); the rest need nothing but gleaner.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import types
+
+import pytest
+
+import gleaner
+from conftest import cli_binary
+
+from gleaner.datatrove import GleanerExtractor
+from gleaner.scrapy import GleanerPipeline
+
+
+def warc_record(kind: str, rid: str, url: str, content_type: str, block: bytes) -> bytes:
+    head = (
+        f"WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n"
+        f"WARC-Record-ID: <urn:uuid:{rid}>\r\nWARC-Target-URI: {url}\r\n"
+        f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n"
+    ).encode()
+    return head + block + b"\r\n\r\n"
+
+
+def write_shard(path, pages, start=0) -> None:
+    """A gzipped WARC shard: a request and a response record for each page."""
+    with open(path, "wb") as f:
+        for i, page in enumerate(pages, start):
+            url = f"https://site{i % 7}.example/page/{i}"
+            f.write(gzip.compress(warc_record("request", f"req-{i}", url, "application/http; msgtype=request", b"GET / HTTP/1.1\r\n\r\n")))
+            http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page
+            f.write(gzip.compress(warc_record("response", f"resp-{i}", url, "application/http; msgtype=response", http)))
+
+
+def cli_jsonl(path) -> list:
+    out = subprocess.run(
+        [str(cli_binary()), "extract", str(path), "--format", "jsonl"], check=True, capture_output=True
+    ).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_extract_files_is_the_cli_on_a_warc_shard(tmp_path, corpus_pages):
+    shard = tmp_path / "shard.warc.gz"
+    write_shard(shard, corpus_pages[:8])
+    out = tmp_path / "out.jsonl"
+    summary = gleaner.Extractor().extract_files([str(shard)], str(out))
+    assert summary["read"] == 16 and summary["skipped"] == 8 and summary["failed"] == 0
+    ours = [json.loads(line) for line in out.read_text().splitlines()]
+    assert ours == cli_jsonl(shard)
+    assert [r["id"] for r in ours] == [f"<urn:uuid:resp-{i}>" for i in range(8)]
+
+
+def test_a_corrupt_shard_gives_error_records(tmp_path, corpus_pages):
+    shard = tmp_path / "bad.warc.gz"
+    good = tmp_path / "good.warc.gz"
+    write_shard(good, corpus_pages[:2])
+    shard.write_bytes(good.read_bytes()[:-40] + b"\x00garbage")
+    out = tmp_path / "out.jsonl"
+    summary = gleaner.Extractor().extract_files([str(shard), str(good)], str(out))
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert summary["failed"] >= 1 and any(r["error"] for r in records)
+    assert sum(1 for r in records if r["source"].endswith("good.warc.gz") and r["text"]) == 2
+
+
+def test_scrapy_pipeline_on_dict_items(corpus_pages):
+    html = corpus_pages[0].decode("utf-8")
+    item = {"url": "https://example.org/a", "html": html, "kept": 1}
+    out = GleanerPipeline().process_item(item)
+    assert out["text"] == gleaner.extract(html).text
+    assert out["title"] and "html" not in out and out["kept"] == 1
+    kept = GleanerPipeline(keep_html=True, mode="recall").process_item({"html": html})
+    assert kept["html"] == html
+    assert GleanerPipeline().process_item({"other": 1}) == {"other": 1}
+    failed = GleanerPipeline().process_item({"html": b""})
+    assert failed["text"] == "" and "empty" in failed["error"]
+
+
+def test_scrapy_settings():
+    settings = types.SimpleNamespace(
+        get=lambda k, d=None: {"GLEANER_MODE": "precision", "GLEANER_FORMAT": "markdown"}.get(k, d),
+        getbool=lambda k, d=False: k == "GLEANER_KEEP_HTML",
+    )
+    p = GleanerPipeline.from_crawler(types.SimpleNamespace(settings=settings))
+    assert (p.extractor.mode, p.extractor.format, p.keep_html) == ("precision", "markdown", True)
+
+
+class Doc:
+    def __init__(self, text, url):
+        self.text, self.metadata = text, {"url": url}
+
+
+def test_datatrove_step_fills_text_and_metadata(corpus_pages):
+    step = GleanerExtractor(favour_precision=True, timeout=2)
+    assert step.mode == "precision"
+    docs = [Doc(corpus_pages[0].decode("utf-8"), "https://example.org/a"), Doc("", None), Doc(b"%PDF\x00\x01", None)]
+    out = list(step.run(iter(docs)))
+    assert len(out) == 1
+    assert out[0].text == gleaner.extract(corpus_pages[0], mode="precision").text
+    assert out[0].metadata["title"] and out[0].metadata["url"] == "https://example.org/a"
+    assert step.extract(corpus_pages[0].decode("utf-8")) == out[0].text
+    with pytest.raises(ValueError):
+        GleanerExtractor(favour_precision=True, favour_recall=True)
+
+
+def test_datatrove_pipeline(tmp_path, corpus_pages):
+    pytest.importorskip("datatrove")
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.readers import WarcReader
+    from datatrove.pipeline.writers import JsonlWriter
+
+    shards = tmp_path / "warc"
+    shards.mkdir()
+    for s in range(4):
+        write_shard(shards / f"s{s}.warc.gz", corpus_pages[s * 4 : s * 4 + 4], start=s * 4)
+    out = tmp_path / "out"
+    LocalPipelineExecutor(
+        pipeline=[WarcReader(str(shards)), GleanerExtractor(), JsonlWriter(str(out))],
+        tasks=4,
+        workers=2,
+        logging_dir=str(tmp_path / "logs"),
+    ).run()
+    docs = []
+    for f in sorted(out.iterdir()):
+        with gzip.open(f, "rt") if f.name.endswith(".gz") else open(f) as fh:
+            docs.extend(json.loads(line) for line in fh)
+    expected = {gleaner.extract(p).text for p in corpus_pages[:16]} - {""}
+    assert {d["text"] for d in docs} == expected
+
+
+def test_spark_local(tmp_path, corpus_pages):
+    pytest.importorskip("pyspark")
+    from gleaner import spark
+
+    shards = tmp_path / "warc"
+    shards.mkdir()
+    for s in range(4):
+        write_shard(shards / f"s{s}.warc.gz", corpus_pages[s * 4 : s * 4 + 4], start=s * 4)
+    (shards / "s9.warc.gz").write_bytes(b"\x1f\x8b\x08\x00corrupt")
+    out = tmp_path / "out"
+    summary = spark.run([str(shards / "*.warc.gz")], str(out), master="local[2]")
+    rows = []
+    for f in sorted(out.glob("part-*")):
+        rows.extend(json.loads(line) for line in f.read_text().splitlines())
+    cli = []
+    for s in range(4):
+        cli.extend(cli_jsonl(shards / f"s{s}.warc.gz"))
+    by_id = {r["id"]: r for r in rows if r["id"]}
+    for r in cli:
+        assert by_id[r["id"]]["text"] == r["text"]
+    assert summary["failed"] >= 1 and summary["skipped"] == 16
+    assert any(r["error"] and r["source"].endswith("s9.warc.gz") for r in rows)

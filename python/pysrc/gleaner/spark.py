@@ -155,6 +155,9 @@ def run(
 
     if shutil.which("java") is None and "JAVA_HOME" not in os.environ:
         raise SystemExit("gleaner.spark: Spark needs Java (17): `java` is not on PATH and JAVA_HOME is unset")
+    # Local workers run this interpreter (the one gleaner is installed in), not `python3`.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import Row, SparkSession
 
     paths = expand(inputs)

@@ -228,3 +228,21 @@ def test_scrapy_crawl_on_loopback(tmp_path, cli_records):
         if name in by_name:
             assert by_name[name]["text"] == r["text"], name
             assert "html" not in by_name[name]
+
+
+def test_spark_parquet_through_the_dataframe_writer(tmp_path, corpus_pages):
+    pytest.importorskip("pyspark")
+    pd = pytest.importorskip("pandas")
+    from gleaner import spark
+
+    shards = tmp_path / "warc"
+    shards.mkdir()
+    for s in range(2):
+        write_shard(shards / f"s{s}.warc.gz", corpus_pages[s * 3 : s * 3 + 3], start=s * 3)
+    out = tmp_path / "out"
+    summary = spark.run([str(shards / "*.warc.gz")], str(out), fmt="parquet", master="local[2]")
+    df = pd.read_parquet(out)
+    assert list(df.columns) == [name for name, _ in spark.FIELDS]
+    assert len(df) == 6 and summary["read"] == 12 and summary["extracted"] == 6
+    expected = {r["id"]: r["text"] for s in range(2) for r in cli_jsonl(shards / f"s{s}.warc.gz")}
+    assert dict(zip(df["id"], df["text"])) == expected

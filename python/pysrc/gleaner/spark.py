@@ -25,7 +25,7 @@ import tempfile
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from urllib.parse import urlparse
 
-from . import Extractor
+from . import Extractor, _extractor
 
 # The CLI's JSONL record, field by field (crates/batch/src/output.rs).
 STRING_FIELDS = ("id", "source", "url", "title")
@@ -172,7 +172,7 @@ def run(
     names = [n for n, _ in FIELDS]
 
     def task(items: Iterable[Any]) -> Iterator[Any]:
-        extractor = Extractor(mode=mode, format=text_format)
+        extractor = _extractor(mode, text_format)  # one a worker process
         summary: Dict[str, int] = {}
         for item in items:
             path, data = item if isinstance(item, tuple) else (item, None)
@@ -216,7 +216,7 @@ def _direct(rdd: Any, output: str, mode: str, text_format: str) -> Dict[str, int
     os.makedirs(output)
 
     def task(index: int, paths: Iterable[str]) -> Iterator[Dict[str, int]]:
-        extractor = Extractor(mode=mode, format=text_format)
+        extractor = _extractor(mode, text_format)  # one a worker process
         part = os.path.join(output, f"part-{index:05}.jsonl")
         paths = [_local_path(p) for p in paths]
         try:

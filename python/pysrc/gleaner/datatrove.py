@@ -45,7 +45,7 @@ class GleanerExtractor(_Base):  # type: ignore[misc,valid-type]
     document; ``format`` is ``"text"`` or ``"markdown"``."""
 
     name = "⛏ gleaner"
-    _requires_dependencies = []
+    _requires_dependencies: list = []
 
     def __init__(
         self,

@@ -224,7 +224,7 @@ def _direct(rdd: Any, output: str, mode: str, text_format: str) -> Dict[str, int
         except Exception as e:  # noqa: BLE001 - one bad shard must not cost the job
             with open(part, "a", encoding="utf-8") as f:
                 for p in paths:
-                    record = {k: None for k, _ in FIELDS}
+                    record: Dict[str, Any] = {k: None for k, _ in FIELDS}
                     record.update(source=p, text="", truncated=False, error=f"shard: {e}")
                     f.write(json.dumps(record) + "\n")
             yield {"read": len(paths), "failed": len(paths)}

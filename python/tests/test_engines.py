@@ -246,3 +246,36 @@ def test_spark_parquet_through_the_dataframe_writer(tmp_path, corpus_pages):
     assert len(df) == 6 and summary["read"] == 12 and summary["extracted"] == 6
     expected = {r["id"]: r["text"] for s in range(2) for r in cli_jsonl(shards / f"s{s}.warc.gz")}
     assert dict(zip(df["id"], df["text"])) == expected
+
+
+def test_extract_partition_without_spark(tmp_path, corpus_pages):
+    from gleaner import spark
+
+    shard = tmp_path / "s.warc.gz"
+    write_shard(shard, corpus_pages[:3])
+    records = list(spark.extract_partition([str(shard)]))
+    assert records == cli_jsonl(shard)
+    remote = list(spark.extract_partition([("s3a://bucket/s.warc.gz", shard.read_bytes())]))
+    assert [r["text"] for r in remote] == [r["text"] for r in records]
+    assert {r["source"] for r in remote} == {"s3a://bucket/s.warc.gz"}
+
+
+def test_spark_pandas_udf(corpus_pages):
+    pytest.importorskip("pyspark")
+    pytest.importorskip("pandas")
+    import os
+    import sys
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    from gleaner.spark import extract_udf
+
+    session = SparkSession.builder.master("local[1]").appName("udf").getOrCreate()
+    try:
+        html = [p.decode("utf-8") for p in corpus_pages[:4]]
+        df = session.createDataFrame([(h,) for h in html], ["html"])
+        texts = [r.text for r in df.withColumn("text", extract_udf()("html")).collect()]
+    finally:
+        session.stop()
+    assert texts == [gleaner.extract(h).text for h in html]

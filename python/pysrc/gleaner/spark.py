@@ -113,13 +113,15 @@ def extract_udf(mode: str = "balanced", format: str = "text"):  # noqa: ANN201
     import pandas as pd
     from pyspark.sql.functions import pandas_udf
 
-    @pandas_udf("string")  # type: ignore[misc]
-    def gleaner_text(html: pd.Series) -> pd.Series:
-        extractor = Extractor(mode=mode, format=format)
+    def gleaner_text(html):  # noqa: ANN001, ANN202 - the annotations are set below
+        extractor = _extractor(mode, format)
         pages = [h if isinstance(h, (str, bytes, bytearray)) else "" for h in html]
         return pd.Series([r.text for r in extractor.extract_many(pages, threads=1)])
 
-    return gleaner_text
+    # Real classes, not strings (this module has `from __future__ import annotations`):
+    # pandas_udf reads them to tell a Series → Series UDF.
+    gleaner_text.__annotations__ = {"html": pd.Series, "return": pd.Series}
+    return pandas_udf("string")(gleaner_text)  # type: ignore[call-overload]
 
 
 def expand(inputs: List[str]) -> List[str]:

@@ -13,6 +13,9 @@ Systems (each extractor is given the raw bytes where it can decode them itself):
   trafilatura  trafilatura.extract(bytes, url=url, include_comments=False)
   readability  readability-lxml: Document(bytes, url=url).summary(), then the text of
                that HTML via lxml, one block element (paragraph, heading, ...) per line
+  trafilatura-precision  the same with favor_precision=True
+  rs-trafilatura  rs_trafilatura.extract_bytes(bytes, url=url).main_content (PyPI
+               rs-trafilatura; its defaults: its own page-type classifier on)
   resiliparse  extract_plain_text(html, main_content=True), the bytes decoded with
                resiliparse's own detect_encoding(from_html_meta=True) + bytes_to_str
 
@@ -73,7 +76,20 @@ def extract_resiliparse(raw, url):
     return extract_plain_text(html, main_content=True)
 
 
+def extract_trafilatura_precision(raw, url):
+    import trafilatura
+    return trafilatura.extract(raw, url=url, include_comments=False,
+                               favor_precision=True) or ""
+
+
+def extract_rs_trafilatura(raw, url):
+    import rs_trafilatura
+    return rs_trafilatura.extract_bytes(raw, url=url).main_content or ""
+
+
 SYSTEMS = {"trafilatura": extract_trafilatura,
+           "trafilatura-precision": extract_trafilatura_precision,
+           "rs-trafilatura": extract_rs_trafilatura,
            "readability": extract_readability,
            "resiliparse": extract_resiliparse}
 

@@ -37,7 +37,7 @@ cargo build --release -p gleaner-tools --bin eval
 for d in wcxb-dev trafilatura-eval readability-tests; do
     "$eval" "$bench/$d" --fold-models "$work/folds" --folds "$work/folds.json" \
         --out "$work/oof-$d.jsonl"
-    "$eval" "$bench/$d" --out "$work/in-sample-$d.jsonl"
+    "$eval" "$bench/$d" --learned --out "$work/in-sample-$d.jsonl"
 done
 python3 scripts/oof_table.py --bench "$bench" \
     --datasets wcxb-dev,trafilatura-eval,readability-tests \

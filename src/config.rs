@@ -21,6 +21,11 @@ pub struct Config {
     pub style: Style,
     /// Size and time limits on one page.
     pub limits: Limits,
+    /// Decide each block with the learned model (`rules/blocks.model`, trained by
+    /// `scripts/train.sh`) instead of the hand-written selection. Default: `false`; the model
+    /// scores higher out of fold on `../shared/bench` but not yet on every `corpus/` page
+    /// (README: Quality).
+    pub learned: bool,
     /// The tuning rules (thresholds and pattern tables), compiled in from `rules/`.
     pub(crate) rules: Arc<Rules>,
     /// A block model in place of the built-in one (tuning runs: `eval --model FILE`).
@@ -120,6 +125,7 @@ impl Default for Limits {
 #[serde(default, deny_unknown_fields)]
 struct ExtractTable {
     mode: Mode,
+    learned: bool,
 }
 
 impl Config {
@@ -146,6 +152,7 @@ impl Config {
             .map_err(|e| err(format!("[limits]: {e}")))?;
         Ok(Config {
             mode: extract.mode,
+            learned: extract.learned,
             limits,
             ..Config::default()
         })

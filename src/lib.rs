@@ -180,7 +180,8 @@ impl Extractor {
             paragraphs: Paragraphs::new(&rules.clean, &rules.paragraphs)?,
             model: match &config.model {
                 Some(text) => learned::parse(text, "the config's model")?,
-                None => learned::built_in()?,
+                None if config.learned => learned::built_in()?,
+                None => None,
             },
             config,
         })

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{BIN, TempDir, gleaner, stderr, stdout};
+use crate::support::{BIN, TempDir, gleaner, in_workspace, stderr, stdout};
 
 fn jsonl(o: &std::process::Output) -> Vec<Value> {
     crate::support::jsonl(&o.stdout)
@@ -384,4 +384,24 @@ fn url_with_one_input_is_reported_in_the_record() {
     let records = jsonl(&out);
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["url"], "https://example.com/news/1");
+}
+
+/// `--learned` switches block decisions to the learned model: on a section front (a listing
+/// page) it keeps the teaser headlines and summaries, which the rules drop (README: Quality).
+#[test]
+fn learned_model_keeps_a_listing_pages_items_where_the_rules_keep_none() {
+    let page = in_workspace("corpus/listing-homepage.html")
+        .display()
+        .to_string();
+    let headline = "Volunteers count record number of barn owls in county survey";
+    let rules = gleaner(&["extract", &page]);
+    let learned = gleaner(&["extract", "--learned", &page]);
+    assert!(
+        rules.status.success() && learned.status.success(),
+        "{}",
+        stderr(&learned)
+    );
+    assert!(!stdout(&rules).contains(headline), "{}", stdout(&rules));
+    assert!(stdout(&learned).contains(headline), "{}", stdout(&learned));
+    assert!(stdout(&learned).contains("More than 140 breeding pairs"));
 }

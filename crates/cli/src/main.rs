@@ -69,6 +69,10 @@ struct ExtractArgs {
     /// How much to keep when in doubt (overrides config.toml's extract.mode).
     #[arg(long, value_enum)]
     mode: Option<ModeArg>,
+    /// Decide blocks with the learned model instead of the rules (config.toml's
+    /// extract.learned).
+    #[arg(long)]
+    learned: bool,
     /// The page URL, for a single web-page input.
     #[arg(long)]
     url: Option<String>,
@@ -128,6 +132,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     if let Some(mode) = args.mode {
         extractor.mode = mode.into();
     }
+    extractor.learned |= args.learned;
     if let Some(n) = args.concurrency {
         fetch.concurrency = n;
     }

@@ -35,6 +35,9 @@ struct Args {
     out: Option<PathBuf>,
     #[arg(long, value_enum)]
     mode: Option<ModeArg>,
+    /// Decide blocks with the built-in learned model (config.toml's extract.learned).
+    #[arg(long)]
+    learned: bool,
     /// A config file whose keys override the built-in defaults.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -114,6 +117,7 @@ fn main() -> anyhow::Result<()> {
     if let Some(mode) = args.mode {
         config.mode = mode.into();
     }
+    config.learned |= args.learned;
     if let Some(path) = &args.rules {
         let text = std::fs::read_to_string(path)?;
         config = config.with_rules(&path.display().to_string(), &text)?;

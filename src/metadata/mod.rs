@@ -24,7 +24,6 @@ use serde::Serialize;
 pub use dates::{Bounds, PageDate};
 pub use page_type::PageType;
 
-
 use crate::parse::dom::{Dom, flags};
 use dates::Order;
 use jsonld::JsonLd;
@@ -80,8 +79,14 @@ pub fn extract(dom: &Dom, url: Option<&str>, heading_share: f64, bounds: Bounds)
     let order = dates::order_for(declared_language.as_deref(), host.as_deref());
     let zone = Zone::new(dom, title.as_deref());
     let date_modified = modified(dom, &ld, &zone, order, bounds).map(|d| d.iso());
+    // The date written near the headline and the zone's <time> elements, read once for the
+    // publication date and the page type.
+    let shown = Shown {
+        visible: byline::date(dom, &zone, order, bounds),
+        times: microdata::times(dom, &zone),
+    };
     // A page that gives only a modification date was published no later than that.
-    let date = published(dom, &ld, page_url, &zone, order, bounds)
+    let date = published(dom, &ld, page_url, &zone, (order, bounds), &shown)
         .map(|d| d.iso())
         .or(date_modified.clone());
     let authors = authors(dom, &ld, &zone);
@@ -94,8 +99,9 @@ pub fn extract(dom: &Dom, url: Option<&str>, heading_share: f64, bounds: Bounds)
             url: page_url,
             has_date: date.is_some(),
             has_author: !authors.is_empty(),
-            shows_date: byline::date(dom, &zone, order, bounds).is_some()
-                || microdata::times(dom, &zone)
+            shows_date: shown.visible.is_some()
+                || shown
+                    .times
                     .iter()
                     .any(|(node, _, _)| zone.around.as_ref().is_some_and(|a| a.contains(node))),
         },
@@ -183,6 +189,13 @@ fn authors(dom: &Dom, ld: &JsonLd, zone: &Zone) -> Vec<String> {
     byline::authors(dom, zone)
 }
 
+/// What the page shows of its date near the headline: the written date and the zone's
+/// `<time>` elements (node, value, whether an update).
+struct Shown {
+    visible: Option<byline::SeenDate>,
+    times: Vec<(usize, String, bool)>,
+}
+
 /// The publication date. The page's own statements vote, each with its weight of trust:
 /// JSON-LD, the first `<meta>` date, microdata, a `<time>` near the headline, the date
 /// written near the headline, and the URL. The calendar day with the most weight wins (ties go
@@ -194,19 +207,18 @@ fn published(
     ld: &JsonLd,
     url: Option<&str>,
     zone: &Zone,
-    order: Order,
-    bounds: Bounds,
+    (order, bounds): (Order, Bounds),
+    shown: &Shown,
 ) -> Option<PageDate> {
+    let (visible, times) = (shown.visible, &shown.times);
     let machine = |v: &str| dates::parse_machine(v, order).filter(|d| bounds.admits(d.date));
     let day = |date| PageDate { date, time: None };
-    let times = microdata::times(dom, zone);
     let time_near = times
         .iter()
         .filter(|(node, _, updated)| {
             !updated && zone.around.as_ref().is_some_and(|a| a.contains(node))
         })
         .find_map(|(_, v, _)| machine(v));
-    let visible = byline::date(dom, zone, order, bounds);
     let votes: [(Option<PageDate>, f64); 6] = [
         (ld.date_published.as_deref().and_then(machine), 3.0),
         (

@@ -64,3 +64,18 @@ impl Pool {
             .unwrap_or_else(|_| Err("the extraction thread went away".to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_pool_has_no_slot_until_one_is_given_back() {
+        let pool = Pool::new(1, 1, Arc::new(Metrics::default())).unwrap();
+        let a = pool.try_slot().expect("the worker's slot");
+        let _b = pool.try_slot().expect("the queue's slot");
+        assert!(pool.try_slot().is_none(), "full: the handler answers 503");
+        drop(a);
+        assert!(pool.try_slot().is_some());
+    }
+}

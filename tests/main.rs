@@ -17,4 +17,5 @@ mod fetch;
 mod metadata;
 mod precision;
 mod robustness;
+mod serve;
 mod text_mode;

@@ -8,15 +8,17 @@ use gleaner_batch::BatchConfig;
 use gleaner_batch::input::InputFormat;
 use gleaner_batch::output::Format;
 use gleaner_fetch::FetchConfig;
+use gleaner_serve::ServeConfig;
 
 /// The tables a config file may hold (config.toml documents them all).
-const TABLES: [&str; 4] = ["extract", "limits", "batch", "fetch"];
+const TABLES: [&str; 5] = ["extract", "limits", "batch", "fetch", "serve"];
 
 /// Every setting, from `--config FILE` or the built-in defaults.
 pub struct Settings {
     pub extractor: gleaner::Config,
     pub batch: BatchConfig,
     pub fetch: FetchConfig,
+    pub serve: ServeConfig,
 }
 
 impl Settings {
@@ -26,6 +28,7 @@ impl Settings {
                 extractor: gleaner::Config::default(),
                 batch: BatchConfig::default(),
                 fetch: FetchConfig::default(),
+                serve: ServeConfig::default(),
             });
         };
         let name = path.display().to_string();
@@ -36,6 +39,7 @@ impl Settings {
             extractor: gleaner::Config::from_toml(&name, &text)?,
             batch: BatchConfig::from_toml(&name, &text)?,
             fetch: FetchConfig::from_toml(&name, &text)?,
+            serve: ServeConfig::from_toml(&name, &text)?,
         })
     }
 }

@@ -37,6 +37,37 @@ struct Cli {
 enum Command {
     /// Extract the main content of web pages.
     Extract(ExtractArgs),
+    /// Serve extraction over HTTP (POST /extract, /extract/batch; GET /health, /metrics,
+    /// /openapi.json).
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The address to listen on (overrides config.toml's serve.listen; port 0 picks one).
+    #[arg(long)]
+    listen: Option<String>,
+    /// A config file; its keys override the built-in defaults (see config.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Extraction threads (default: all cores).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Pages waiting for a thread before requests get 503.
+    #[arg(long)]
+    queue: Option<usize>,
+    /// The largest request body in bytes.
+    #[arg(long)]
+    max_body_bytes: Option<usize>,
+    /// How much to keep when in doubt, unless a request says (overrides extract.mode).
+    #[arg(long, value_enum)]
+    mode: Option<ModeArg>,
+    /// Fetch `url` for requests without a body (public addresses only).
+    #[arg(long)]
+    allow_fetch: bool,
+    /// With --allow-fetch: also fetch loopback, private and link-local addresses.
+    #[arg(long)]
+    allow_private: bool,
 }
 
 #[derive(clap::Args)]
@@ -109,6 +140,13 @@ struct ExtractArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve(args) => match serve(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("gleaner: {e:#}");
+                ExitCode::from(2)
+            }
+        },
         Command::Extract(args) => match extract(args) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(1),
@@ -127,12 +165,41 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs the HTTP server until SIGTERM or SIGINT.
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let Settings {
+        mut extractor,
+        fetch,
+        mut serve,
+        ..
+    } = Settings::load(args.config.as_deref())?;
+    if let Some(mode) = args.mode {
+        extractor.mode = mode.into();
+    }
+    if let Some(listen) = args.listen {
+        serve.listen = listen;
+    }
+    if let Some(n) = args.workers {
+        serve.workers = n;
+    }
+    if let Some(n) = args.queue {
+        serve.queue = n;
+    }
+    if let Some(n) = args.max_body_bytes {
+        serve.max_body_bytes = n;
+    }
+    serve.allow_fetch |= args.allow_fetch;
+    serve.allow_private |= args.allow_private;
+    gleaner_serve::run(serve, extractor, fetch)
+}
+
 /// Runs extraction over all inputs; returns whether every record succeeded.
 fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     let Settings {
         mut extractor,
         batch,
         mut fetch,
+        ..
     } = Settings::load(args.config.as_deref())?;
     if let Some(mode) = args.mode {
         extractor.mode = mode.into();

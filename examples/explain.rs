@@ -35,7 +35,9 @@ fn main() -> anyhow::Result<()> {
     let path = args
         .get(1)
         .filter(|a| !a.starts_with("--"))
-        .ok_or_else(|| anyhow::anyhow!("usage: explain FILE [--features] [--url URL] [--model FILE]"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("usage: explain FILE [--features] [--url URL] [--model FILE]")
+        })?;
     let bytes = read(path)?;
     let url = option(&args, "--url");
     let mut config = Config::default();
@@ -47,9 +49,16 @@ fn main() -> anyhow::Result<()> {
     let page = PageInfo::new().url(url.as_deref()).deadline(Deadline::NONE);
     let report = extractor.block_report(&bytes, &page)?;
     let show_features = args.iter().any(|a| a == "--features");
-    println!("blocks: rules verdict, model score (threshold {:?}), kind, text", report.threshold);
+    println!(
+        "blocks: rules verdict, model score (threshold {:?}), kind, text",
+        report.threshold
+    );
     for (i, text) in report.texts.iter().enumerate() {
-        let rules = if report.kept_by_rules[i] { "keep" } else { "drop" };
+        let rules = if report.kept_by_rules[i] {
+            "keep"
+        } else {
+            "drop"
+        };
         let score = report.scores.as_ref().map(|s| s[i]);
         let verdict = match (score, report.threshold) {
             (Some(s), Some(t)) if s > t => "KEPT",
@@ -58,7 +67,10 @@ fn main() -> anyhow::Result<()> {
         };
         let score = score.map_or("-".to_string(), |s| format!("{s:.3}"));
         let preview: String = text.chars().take(70).collect();
-        println!("#{i:<4} {rules} {score:>5} {verdict} {:<22} | {preview}", report.kinds[i]);
+        println!(
+            "#{i:<4} {rules} {score:>5} {verdict} {:<22} | {preview}",
+            report.kinds[i]
+        );
         if show_features {
             let row = &report.rows[i * NAMES.len()..(i + 1) * NAMES.len()];
             let pairs: Vec<String> = NAMES
@@ -78,7 +90,13 @@ fn removed_and_container(bytes: &[u8], config: &Config) -> anyhow::Result<()> {
     let cfg = gleaner::internals::rules(config);
     let text = gleaner::decode::decode(bytes, None, None, &cfg.decode)?.text;
     let dom = gleaner::parse::parse(&text, config.limits.max_nesting, Deadline::NONE);
-    let cleaned = clean(&dom, &Patterns::new(&cfg.clean), &cfg.clean, None, Deadline::NONE);
+    let cleaned = clean(
+        &dom,
+        &Patterns::new(&cfg.clean),
+        &cfg.clean,
+        None,
+        Deadline::NONE,
+    );
     for (i, node) in dom.nodes.iter().enumerate() {
         let parent_removed = node.parent != u32::MAX && cleaned.removed[node.parent as usize];
         if cleaned.removed[i] && !parent_removed && cleaned.text_bytes[i] > 0 {
@@ -92,11 +110,19 @@ fn removed_and_container(bytes: &[u8], config: &Config) -> anyhow::Result<()> {
     }
     let blocks = score::segment(&dom, &cleaned, false, Deadline::NONE);
     if let Some(c) = score::best_container(&dom, &cleaned, &blocks, &cfg.score) {
-        println!("container #{c} {:?} [{}]", dom.nodes[c].tag, dom.hints(c).trim());
+        println!(
+            "container #{c} {:?} [{}]",
+            dom.nodes[c].tag,
+            dom.hints(c).trim()
+        );
         let mut p = dom.nodes[c].parent;
         while p != u32::MAX && dom.nodes[p as usize].tag != Tag::Html {
             let parent = &dom.nodes[p as usize];
-            println!("  inside #{p} {:?} [{}]", parent.tag, dom.hints(p as usize).trim());
+            println!(
+                "  inside #{p} {:?} [{}]",
+                parent.tag,
+                dom.hints(p as usize).trim()
+            );
             p = parent.parent;
         }
     }

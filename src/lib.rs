@@ -83,8 +83,8 @@ use std::borrow::Cow;
 use clean::Patterns;
 use parse::dom::Dom;
 use score::Block;
-use select::{learned, listing};
 use select::paragraphs::Paragraphs;
+use select::{learned, listing};
 
 /// What the caller knows about a page besides its bytes. Build it with [`PageInfo::new`] and
 /// the setters: `PageInfo::new().url("https://example.org/a").charset("iso-8859-1")`.
@@ -401,7 +401,8 @@ impl Extractor {
         let decoded = decode::decode(bytes, page.charset, page.url, &rules.decode)?;
         catch_panics(|| {
             let st = self.stages(&decoded.text, page.url, Deadline::NONE)?;
-            let fp = self.feature_page(&st.dom, &st.cleaned, &st.blocks, &st.verdicts, &st.metadata);
+            let fp =
+                self.feature_page(&st.dom, &st.cleaned, &st.blocks, &st.verdicts, &st.metadata);
             let mut rows = Vec::new();
             select::features::compute(&fp, &mut rows);
             let scores = self.model.as_ref().map(|m| {
@@ -493,18 +494,23 @@ impl Extractor {
             None => Vec::new(),
         };
         let refs = |indices: &[usize]| indices.iter().map(|&i| &blocks[i]).collect::<Vec<_>>();
-        let keep = select::keep_blocks(&refs(&candidates), &self.clutter_text, select_cfg, deadline);
+        let keep =
+            select::keep_blocks(&refs(&candidates), &self.clutter_text, select_cfg, deadline);
         let mut kept = only_kept_indices(candidates, keep);
-        let classes =
-            select::first_classes(blocks, &self.clutter_text, rules.select.for_mode(Mode::Balanced));
-        let listing = !deadline.passed()
-            && listing::is_listing(refs(&kept), blocks, select_cfg);
+        let classes = select::first_classes(
+            blocks,
+            &self.clutter_text,
+            rules.select.for_mode(Mode::Balanced),
+        );
+        let listing = !deadline.passed() && listing::is_listing(refs(&kept), blocks, select_cfg);
         if deadline.passed() {
             kept.clear(); // the caller reports the overrun
         } else if !listing {
             // Last pass over an article: the clutter that only the words give away. (On a
             // listing, "Most read" and "More from" sections are items of the list.)
-            let keep = self.paragraphs.outside_clutter_sections(&refs(&kept), select_cfg);
+            let keep = self
+                .paragraphs
+                .outside_clutter_sections(&refs(&kept), select_cfg);
             kept = only_kept_indices(kept, keep);
         } else {
             // The list is looked for in the page's declared main region when it has one

@@ -2,7 +2,8 @@
 //!
 //! The extractor looks at the clock between its stages and every so often inside the long
 //! per-node loops; once the deadline has passed, the loop stops early and the extractor
-//! returns `Error::TimeBudget` instead of a result. Nothing is killed: a page can overrun its
+//! returns `Error::TimeBudget`, which the public entry points turn into the degraded
+//! fallback (`Extraction::degraded`). Nothing is killed: a page can overrun its
 //! budget by at most the work between two checks.
 
 use std::time::{Duration, Instant};

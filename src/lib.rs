@@ -148,6 +148,9 @@ pub struct Extraction {
     pub encoding_source: Option<EncodingSource>,
     /// The input was larger than `limits.max_page_bytes` and was cut.
     pub truncated: bool,
+    /// The time budget ran out: `text` is the page's visible text through the plain-text
+    /// cleaner (a cheap linear fallback), not the full extraction, and `metadata` is empty.
+    pub degraded: bool,
 }
 
 /// A configured extractor: build it once and use it for many pages, from many threads at
@@ -198,7 +201,6 @@ impl Extractor {
     pub fn extract(&self, bytes: &[u8], page: &PageInfo) -> Result<Extraction, Error> {
         let deadline = self.deadline(page);
         self.decoded(bytes, page, |text| {
-            deadline.check()?;
             self.extract_html_until(text, page.url, deadline)
         })
     }
@@ -295,7 +297,31 @@ impl Extractor {
         url: Option<&str>,
         deadline: Deadline,
     ) -> Result<Extraction, Error> {
-        catch_panics(|| self.run(html, url, deadline))
+        match catch_panics(|| self.run(html, url, deadline)) {
+            Err(Error::TimeBudget { .. }) => catch_panics(|| Ok(self.fallback(html))),
+            other => other,
+        }
+    }
+
+    /// What a page that ran out of time still yields: its visible text (parse, hidden
+    /// elements dropped, blocks, each linear) through the plain-text cleaner; the raw visible
+    /// text when the cleaner keeps nothing. No deadline: every step is linear.
+    fn fallback(&self, html: &str) -> Extraction {
+        let dom = parse::parse(html, self.config.limits.max_nesting, Deadline::NONE);
+        let visible = clean::visible_only(&dom);
+        let blocks = score::segment(&dom, &visible, false, Deadline::NONE);
+        let all: Vec<&Block> = blocks.iter().collect();
+        let text = render::render(&all, Style::Text);
+        let cleaned = self.clean_text_unguarded(&text);
+        Extraction {
+            text: if cleaned.text.trim().is_empty() {
+                text
+            } else {
+                cleaned.text
+            },
+            degraded: true,
+            ..Extraction::default()
+        }
     }
 
     /// The stages in order. The deadline is checked after each one; inside, the long loops

@@ -404,4 +404,45 @@ fn learned_model_keeps_a_listing_pages_items_where_the_rules_keep_none() {
     assert!(!stdout(&rules).contains(headline), "{}", stdout(&rules));
     assert!(stdout(&learned).contains(headline), "{}", stdout(&learned));
     assert!(stdout(&learned).contains("More than 140 breeding pairs"));
+
+// ---------------------------------------------------------------------------------------------
+// Faults around the run
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_a_failing_exit_code() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let corpus = crate::support::in_workspace("corpus");
+    let corpus = corpus.to_str().unwrap();
+    for format in ["text", "jsonl"] {
+        let out = gleaner(&["extract", corpus, "--format", format, "-o", "/dev/full"]);
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("cannot write the output"),
+            "{format}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_stops_the_run_without_a_panic() {
+    let corpus = crate::support::in_workspace("corpus");
+    let mut child = Command::new(BIN)
+        .args(["extract", corpus.to_str().unwrap(), "--format", "jsonl"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gleaner");
+    // `| head -c 100`: read a little, then close the pipe.
+    let mut first = [0u8; 100];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(out.status.code().is_some(), "killed by a signal: {err}");
 }

@@ -14,6 +14,7 @@ mod batch;
 mod cli;
 mod corpus;
 mod fetch;
+mod linearity;
 mod metadata;
 mod precision;
 mod robustness;

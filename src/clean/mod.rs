@@ -252,8 +252,7 @@ fn never_content(dom: &Dom) -> Vec<bool> {
 }
 
 /// Only pass 1: everything a reader of the page could see, clutter and all (the floor of the
-/// plain-text benchmark, and the input it builds for text mode).
-#[cfg(feature = "internals")]
+/// plain-text benchmark, the input it builds for text mode, and the time budget's fallback).
 pub fn visible_only(dom: &Dom) -> Cleaned {
     let removed = never_content(dom);
     let text_bytes = subtree_text(dom, &removed, u32::MAX).text_bytes;

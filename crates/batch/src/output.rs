@@ -29,6 +29,9 @@ pub struct Record {
     pub text: String,
     pub encoding: Option<&'static str>,
     pub truncated: bool,
+    /// The time budget ran out and `text` is the cheap fallback (the page's visible text,
+    /// cleaned as plain text), not the full extraction.
+    pub degraded: bool,
     /// The final HTTP status, for a fetched URL (None for local inputs).
     pub status: Option<u16>,
     /// When the final response arrived (RFC 3339, UTC), for a fetched URL.
@@ -57,6 +60,7 @@ impl Record {
             text: String::new(),
             encoding: None,
             truncated: false,
+            degraded: false,
             status: None,
             fetched_at: None,
             error: None,
@@ -69,6 +73,7 @@ impl Record {
                 record.text = x.text;
                 record.encoding = x.encoding;
                 record.truncated = x.truncated;
+                record.degraded = x.degraded;
             }
             Err(e) => record.error = Some(e.to_string()),
         }

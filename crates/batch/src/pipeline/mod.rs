@@ -9,8 +9,9 @@
 //!
 //! A bounded number of records and bytes is in flight (`[batch]` in config.toml), so memory
 //! does not grow with the input. Every input record gives exactly one output record
-//! (skipped ones only with `--include-skipped`): an unreadable record, a panic or an overrun
-//! of the time budget becomes a record with an `error`, and the run goes on.
+//! (skipped ones only with `--include-skipped`): an unreadable record or a panic becomes a
+//! record with an `error`, an overrun of the time budget a `degraded` record with the
+//! fallback text, and the run goes on.
 
 pub mod dedup;
 mod flight;

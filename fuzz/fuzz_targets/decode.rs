@@ -1,0 +1,24 @@
+//! Bytes → text: the encoding sniffer and decoder, with and without a transport charset.
+#![no_main]
+use gleaner::decode::decode;
+use gleaner::internals::rules;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let config = gleaner::Config::default();
+    let cfg = &rules(&config).decode;
+    let _ = decode(data, None, None, cfg);
+    // The first byte picks a transport label, the rest is the body.
+    if let Some((&pick, body)) = data.split_first() {
+        const LABELS: [&str; 6] = [
+            "utf-8",
+            "shift_jis",
+            "utf-16le",
+            "x-user-defined",
+            "iso-2022-jp",
+            "bogus",
+        ];
+        let label = LABELS[pick as usize % LABELS.len()];
+        let _ = decode(body, Some(label), Some("http://example.jp/"), cfg);
+    }
+});

@@ -404,6 +404,7 @@ fn learned_model_keeps_a_listing_pages_items_where_the_rules_keep_none() {
     assert!(!stdout(&rules).contains(headline), "{}", stdout(&rules));
     assert!(stdout(&learned).contains(headline), "{}", stdout(&learned));
     assert!(stdout(&learned).contains("More than 140 breeding pairs"));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Faults around the run

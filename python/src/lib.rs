@@ -244,6 +244,12 @@ impl Extraction {
     fn truncated(&self) -> bool {
         self.record.truncated
     }
+    /// The page ran out of its time budget and the text is the cheap fallback's (its visible
+    /// text through the plain-text cleaner), not a full extraction.
+    #[getter]
+    fn degraded(&self) -> bool {
+        self.record.degraded
+    }
     /// Why the page gave no extraction (batches only; ``extract`` raises instead), else None.
     #[getter]
     fn error(&self) -> Option<&str> {

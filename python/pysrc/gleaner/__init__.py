@@ -119,7 +119,8 @@ def extract(
     then ``<meta charset>``, then detection) or str. ``format`` is ``"text"`` or
     ``"markdown"``; ``mode`` is ``"precision"``, ``"balanced"`` or ``"recall"``. ``timeout``
     is in seconds (default: the config's 2 s; 0: none). Raises InputError for empty, binary
-    or undecodable input, TimeBudgetError when the timeout runs out.
+    or undecodable input. A page still running when the timeout runs out gives the cheap
+    fallback's text (its visible text, cleaned) with ``degraded`` set.
     """
     return _extractor(mode, format).extract(page, url, charset=charset, timeout=timeout)
 

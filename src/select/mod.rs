@@ -39,12 +39,7 @@ impl ClutterText {
             lines: pattern_set("boilerplate_lines", &cfg.boilerplate_lines, anywhere)?,
             dates: pattern_set("date_patterns", &cfg.date_patterns, anywhere)?,
             date_line_max_words: cfg.date_line_max_words,
-            photo_credit: regex::Regex::new(&format!("(?i){}", cfg.photo_credit)).map_err(|e| {
-                Error::Config {
-                    source_name: "clean.photo_credit".into(),
-                    message: e.to_string(),
-                }
-            })?,
+            photo_credit: photo_credit_regex(&cfg.photo_credit)?,
             max_chars: cfg.clutter_line_max_chars,
         })
     }
@@ -112,6 +107,18 @@ impl ClutterText {
                 && !b.text.ends_with(['.', '!', '?', '。'])
                 && self.dates.is_match(&b.text))
     }
+}
+
+/// The photo-credit pattern, case-blind and with ASCII word boundaries as in
+/// [`pattern_set`]: a Unicode `\b` sends every non-ASCII text to the slow NFA engine, and the
+/// block model tests every block against this pattern.
+fn photo_credit_regex(pattern: &str) -> Result<regex::Regex, Error> {
+    regex::Regex::new(&format!("(?i){}", pattern.replace("\\b", "(?-u:\\b)"))).map_err(|e| {
+        Error::Config {
+            source_name: "clean.photo_credit".into(),
+            message: e.to_string(),
+        }
+    })
 }
 
 /// `kept` without the paragraphs that repeat word for word at least `min_distance` blocks

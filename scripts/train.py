@@ -59,6 +59,8 @@ PARAMS = {
     "num_threads": 2,
 }
 ROUNDS = 300
+# One corpus page weighs as many bench pages: 32 golden pages among 2,478.
+CORPUS_WEIGHT = 10.0
 
 
 def words(text):
@@ -139,9 +141,10 @@ def load_pages(blocks_dir, bench, dataset, width):
 
 
 def page_weights(page):
-    """Each page weighs the same: a labelled block weighs its share of the page's words."""
+    """Each page weighs the same (times its dataset's weight): a labelled block weighs its
+    share of the page's words."""
     sizes = [len(words(t)) + 1 for t, l in zip(page["texts"], page["labels"]) if l is not None]
-    total = float(sum(sizes)) or 1.0
+    total = float(sum(sizes)) / page.get("weight", 1.0) or 1.0
     return [(len(words(t)) + 1) / total for t, l in zip(page["texts"], page["labels"])
             if l is not None]
 
@@ -268,6 +271,11 @@ def main():
     ap.add_argument("--out", required=True, help="the final model file")
     ap.add_argument("--fold-dir", help="where to write fold-<k>.model (out-of-fold models)")
     ap.add_argument("--save-oof", help="write every block's out-of-fold score here (JSONL)")
+    ap.add_argument("--corpus", type=Path,
+                    help="corpus/ as a bench folder (scripts/corpus_bench.py OUT: OUT/corpus), "
+                         "trained on as one more dataset; its folds must be in --folds")
+    ap.add_argument("--corpus-weight", type=float, default=CORPUS_WEIGHT,
+                    help="how many bench pages one corpus page weighs")
     args = ap.parse_args()
 
     names = [n for n in Path(args.names).read_text().split("\n") if n]
@@ -275,24 +283,33 @@ def main():
     k = 1 + max(f for d in folds.values() for f in d.values())
     data = {d: load_pages(args.blocks, args.bench, d, len(names)) for d in DATASETS}
     truth = {d: load_truth(args.bench, d) for d in DATASETS}
-    for d in DATASETS:
+    trained = DATASETS
+    if args.corpus:
+        # The golden pages say the project's conventions (what a byline, a ticker or a
+        # submenu is); the bench truths disagree among themselves on such lines.
+        data["corpus"] = load_pages(args.blocks, args.corpus.parent, "corpus", len(names))
+        truth["corpus"] = load_truth(args.corpus.parent, "corpus")
+        for p in data["corpus"]:
+            p["weight"] = args.corpus_weight
+        trained = DATASETS + ("corpus",)
+    for d in trained:
         labelled = sum(l is not None for p in data[d] for l in p["labels"])
         positive = sum(l == 1.0 for p in data[d] for l in p["labels"])
         print(f"{d}: {len(data[d])} pages, {labelled} labelled blocks, {positive} content",
               file=sys.stderr)
 
     # Out of fold: every page scored by the model that did not see its site.
-    oof = {d: [None] * len(data[d]) for d in DATASETS}
+    oof = {d: [None] * len(data[d]) for d in trained}
     fold_dir = Path(args.fold_dir) if args.fold_dir else None
     if fold_dir:
         fold_dir.mkdir(parents=True, exist_ok=True)
     for fold in range(k):
-        train_pages = [p for d in DATASETS for p in data[d] if folds[d][p["id"]] != fold]
+        train_pages = [p for d in trained for p in data[d] if folds[d][p["id"]] != fold]
         booster = train(train_pages, names)
         if fold_dir:
             # Thresholds are settled below; the fold models carry the defaults until then.
             write_model(booster, names, (0.5, 0.5, 0.5), fold_dir / f"fold-{fold}.model")
-        for d in DATASETS:
+        for d in trained:
             for i, p in enumerate(data[d]):
                 if folds[d][p["id"]] == fold and len(p["rows"]):
                     oof[d][i] = booster.predict(p["rows"])
@@ -302,18 +319,18 @@ def main():
 
     if args.save_oof:
         with open(args.save_oof, "w") as f:
-            for d in DATASETS:
+            for d in trained:
                 for p, s in zip(data[d], oof[d]):
                     f.write(json.dumps({"dataset": d, "id": p["id"], "scores": [round(float(v), 5) for v in s]}) + "\n")
 
     # Thresholds on the out-of-fold scores: balanced maximises the mean of the three
     # datasets' figures; precision and recall sit at fixed steps either side of it.
     grid = [round(0.05 * i, 2) for i in range(2, 19)]
-    table = {t: {d: figure(d, data[d], truth[d], oof[d], t) for d in DATASETS} for t in grid}
+    table = {t: {d: figure(d, data[d], truth[d], oof[d], t) for d in trained} for t in grid}
     for t in grid:
-        row = " ".join(f"{d} {table[t][d]:.4f}" for d in DATASETS)
+        row = " ".join(f"{d} {table[t][d]:.4f}" for d in trained)
         print(f"threshold {t:.2f}: {row}", file=sys.stderr)
-    balanced = max(grid, key=lambda t: sum(table[t].values()))
+    balanced = max(grid, key=lambda t: sum(table[t][d] for d in DATASETS))
     thresholds = (min(balanced + 0.2, 0.9), balanced, max(balanced - 0.2, 0.1))
     print(f"thresholds (precision, balanced, recall): {thresholds}", file=sys.stderr)
     if fold_dir:
@@ -323,7 +340,7 @@ def main():
             lines[2 + len(names)] = "thresholds " + " ".join(f"{t:.6f}" for t in thresholds)
             path.write_text("\n".join(lines))
 
-    final = train([p for d in DATASETS for p in data[d]], names)
+    final = train([p for d in trained for p in data[d]], names)
     write_model(final, names, thresholds, args.out)
     sample = np.vstack([p["rows"] for p in data["readability-tests"] if len(p["rows"])])[:500]
     drift = np.abs(score_with(args.out, sample, names) - final.predict(sample)).max()

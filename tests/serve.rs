@@ -67,6 +67,18 @@ impl Server {
         read_response(s)
     }
 
+    /// Sends one request; returns the status, the head and the body.
+    fn exchange(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut s = self.connect();
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        read_full(s)
+    }
+
     fn post(&self, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
         self.request("POST", path, &[], body)
     }
@@ -79,20 +91,26 @@ impl Drop for Server {
     }
 }
 
-fn read_response(mut s: TcpStream) -> (u16, Vec<u8>) {
+fn read_response(s: TcpStream) -> (u16, Vec<u8>) {
+    let (status, _, body) = read_full(s);
+    (status, body)
+}
+
+/// Reads a whole response: its status, its head (lowercased) and its body.
+fn read_full(mut s: TcpStream) -> (u16, String, Vec<u8>) {
     let mut raw = Vec::new();
     let _ = s.read_to_end(&mut raw);
     let end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .expect("a response head");
-    let head = String::from_utf8_lossy(&raw[..end]).to_string();
+    let head = String::from_utf8_lossy(&raw[..end]).to_lowercase();
     let status = head[9..12].parse().unwrap();
     let mut body = raw[end + 4..].to_vec();
-    if head.to_lowercase().contains("transfer-encoding: chunked") {
+    if head.contains("transfer-encoding: chunked") {
         body = unchunk(&body);
     }
-    (status, body)
+    (status, head, body)
 }
 
 fn unchunk(mut b: &[u8]) -> Vec<u8> {
@@ -240,11 +258,27 @@ fn bad_requests_are_named_and_limits_hold() {
     let (status, body) = server.request("GET", "/nowhere", &[], b"");
     assert_eq!(status, 404);
     assert!(json(&body)["error"].as_str().unwrap().contains("/nowhere"));
-    // 413 from Content-Length alone: the body is never sent.
-    let (status, _) = server.request("POST", "/extract", &["Content-Length: 5000"], b"");
+    // 413 from Content-Length alone: the body is never sent. Its error is JSON like the rest.
+    for path in ["/extract", "/extract/batch"] {
+        let (status, body) = server.request("POST", path, &["Content-Length: 5000"], b"");
+        assert_eq!(status, 413, "{path}");
+        let message = json(&body)["error"].as_str().unwrap().to_string();
+        assert!(message.contains("size limit (1000 bytes)"), "{message}");
+    }
+    let (status, body) = server.post("/extract", &[b'a'; 2000]);
     assert_eq!(status, 413);
-    let (status, _) = server.post("/extract", &[b'a'; 2000]);
-    assert_eq!(status, 413);
+    assert!(
+        json(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("size limit")
+    );
+    // A method a path does not take: 405, its Allow header, a JSON error.
+    let (status, head, body) = server.exchange("GET", "/extract", b"");
+    assert_eq!(status, 405);
+    assert!(head.contains("allow: post"), "{head}");
+    assert!(head.contains("content-type: application/json"), "{head}");
+    assert!(json(&body)["error"].as_str().unwrap().contains("GET"));
     let (status, body) = server.request("GET", "/health", &[], b"");
     assert_eq!((status, json(&body)["status"].clone()), (200, "ok".into()));
     let (_, metrics) = server.request("GET", "/metrics", &[], b"");
@@ -356,5 +390,169 @@ fn sigterm_finishes_requests_in_flight_and_exits_0() {
     assert!(
         TcpStream::connect(&server.addr).is_err(),
         "no longer accepting"
+    );
+}
+
+/// An origin server for fetches through `gleaner serve`: a listener on `ip`, one thread per
+/// connection, one request per connection; `answer(path)` gives the whole raw response. It
+/// counts the connections it accepted.
+struct Origin {
+    port: u16,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Origin {
+    fn start(ip: &str, answer: impl Fn(&str) -> String + Send + Sync + 'static) -> Origin {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind((ip, 0)).expect("bind the origin");
+        let port = listener.local_addr().unwrap().port();
+        let connections = std::sync::Arc::new(AtomicUsize::new(0));
+        let (count, answer) = (connections.clone(), std::sync::Arc::new(answer));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                count.fetch_add(1, Ordering::SeqCst);
+                let answer = answer.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    let _ = reader.read_line(&mut line);
+                    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                            break;
+                        }
+                    }
+                    let _ = (&stream).write_all(answer(&path).as_bytes());
+                });
+            }
+        });
+        Origin { port, connections }
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+fn page_response(text: &str) -> String {
+    let body = format!(
+        "<html><head><title>T</title></head><body><article><p>{text}</p></article></body></html>"
+    );
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+fn redirect_response(to: &str) -> String {
+    format!(
+        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+}
+
+const NO_ROBOTS: &str = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+#[test]
+fn redirects_to_private_addresses_are_refused_like_the_first_url() {
+    // The trap: a loopback origin the server must never reach, by address or by name.
+    let trap = Origin::start("127.0.0.1", |_| page_response("A secret from the inside."));
+    let trap_port = trap.port;
+    // The first hop: 127.0.0.2, loopback too, but allowed explicitly (--allow-address), so
+    // it stands for a public host; every hop after it is checked again.
+    let article =
+        "An article that was reached through a redirect on the same allowed host, as it should be.";
+    let first = Origin::start("127.0.0.2", move |path| match path {
+        "/robots.txt" => NO_ROBOTS.to_string(),
+        "/article" => page_response(article),
+        "/same" => redirect_response("/article"),
+        "/by-address" => redirect_response(&format!("http://127.0.0.1:{trap_port}/")),
+        "/by-name" => redirect_response(&format!("http://localhost:{trap_port}/")),
+        _ => NO_ROBOTS.to_string(),
+    });
+    let server = Server::start(&["--allow-fetch", "--allow-address", "127.0.0.2"], &[]);
+    let url = |path: &str| format!("/extract?url=http://127.0.0.2:{}{path}", first.port);
+    let (status, body) = server.post(&url("/same"), b"");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert!(
+        json(&body)["text"]
+            .as_str()
+            .unwrap()
+            .contains("same allowed host")
+    );
+    for (path, named) in [
+        ("/by-address", "127.0.0.1 is 127.0.0.1"),
+        ("/by-name", "localhost is"),
+    ] {
+        let (status, body) = server.post(&url(path), b"");
+        assert_eq!(status, 403, "{path}: {}", String::from_utf8_lossy(&body));
+        let message = json(&body)["error"].as_str().unwrap().to_string();
+        assert!(
+            message.contains(named) && message.contains("loopback"),
+            "{path}: {message}"
+        );
+    }
+    // The trap itself, named directly: an allowed address does not allow its neighbours.
+    let (status, _) = server.post(&format!("/extract?url=http://127.0.0.1:{trap_port}/"), b"");
+    assert_eq!(status, 403);
+    assert_eq!(
+        trap.connections(),
+        0,
+        "not even robots.txt was asked of the trap"
+    );
+    assert!(first.connections() >= 4, "the allowed host was fetched");
+}
+
+#[test]
+fn a_full_queue_answers_503_with_retry_after() {
+    // One worker, no queue: a fetch from an origin that answers after 3 s holds the only
+    // slot, so a page posted meanwhile finds the pool full.
+    let slow = Origin::start("127.0.0.2", |path| {
+        if path == "/robots.txt" {
+            return NO_ROBOTS.to_string();
+        }
+        std::thread::sleep(Duration::from_secs(3));
+        page_response(
+            "A page that was slow to come, long enough to hold the only slot of the pool.",
+        )
+    });
+    let server = std::sync::Arc::new(Server::start(
+        &[
+            "--workers",
+            "1",
+            "--queue",
+            "0",
+            "--allow-fetch",
+            "--allow-address",
+            "127.0.0.2",
+        ],
+        &[],
+    ));
+    let fetching = {
+        let (server, port) = (server.clone(), slow.port);
+        std::thread::spawn(move || {
+            server.post(&format!("/extract?url=http://127.0.0.2:{port}/p"), b"")
+        })
+    };
+    std::thread::sleep(Duration::from_millis(1000));
+    let (status, head, body) = server.exchange("POST", "/extract", b"<p>turned away</p>");
+    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
+    assert!(head.lines().any(|l| l.trim() == "retry-after: 1"), "{head}");
+    assert!(
+        json(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("queue is full")
+    );
+    let (status, body) = fetching.join().unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    // The slot is back: the same page is now extracted.
+    let (status, _) = server.post("/extract", b"<p>welcome back</p>");
+    assert_eq!(status, 200);
+    let (_, metrics) = server.request("GET", "/metrics", &[], b"");
+    let metrics = String::from_utf8(metrics).unwrap();
+    assert!(
+        metrics.contains("gleaner_requests_total{status=\"503\"} 1"),
+        "{metrics}"
     );
 }

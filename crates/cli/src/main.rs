@@ -68,6 +68,10 @@ struct ServeArgs {
     /// With --allow-fetch: also fetch loopback, private and link-local addresses.
     #[arg(long)]
     allow_private: bool,
+    /// With --allow-fetch: fetch this private address or network all the same (10.0.0.7,
+    /// 10.1.0.0/16); repeatable, added to serve.allow_addresses.
+    #[arg(long = "allow-address", value_name = "IP[/BITS]")]
+    allow_addresses: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -190,6 +194,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     serve.allow_fetch |= args.allow_fetch;
     serve.allow_private |= args.allow_private;
+    serve.allow_addresses.extend(args.allow_addresses);
     gleaner_serve::run(serve, extractor, fetch)
 }
 
@@ -274,6 +279,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
             warc: args.warc.clone(),
             progress: true,
             handle_ctrl_c: true,
+            guard: None,
         };
         let summary = gleaner_fetch::run(urls, extractor.clone(), &fetch_options, |r| {
             // Fetched pages stream out as they finish.

@@ -4,12 +4,14 @@
 //! reads the body up to the size cap. Also: Content-Type parsing and HTML sniffing.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderValue};
 use reqwest::{Client, Response, StatusCode, Url, Version};
 
+use super::guard::{Guard, GuardedResolver};
 use super::settings::Settings;
 
 /// What we ask for: HTML first, anything else accepted (and then judged by its type).
@@ -18,13 +20,21 @@ pub const ACCEPT_VALUE: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 pub const ACCEPT_ENCODING_VALUE: &str = "gzip, br, zstd, deflate";
 
 /// Builds the one client of a run: connection pooling, HTTP/2 where the server offers it.
-pub fn build(settings: &Settings) -> reqwest::Result<Client> {
-    Client::builder()
+/// Under a guard, names resolve through it, and no proxy is used (a proxy would resolve
+/// and connect out of the guard's sight).
+pub fn build(settings: &Settings, guard: Option<&Arc<Guard>>) -> reqwest::Result<Client> {
+    let builder = Client::builder()
         .user_agent(&settings.user_agent)
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(settings.connect_timeout)
-        .timeout(settings.timeout)
-        .build()
+        .timeout(settings.timeout);
+    match guard {
+        Some(g) => builder
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver(g.clone())))
+            .build(),
+        None => builder.build(),
+    }
 }
 
 /// Why a request got no response.

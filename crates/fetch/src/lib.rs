@@ -11,6 +11,7 @@
 //! retry    → 429, 5xx and connection failures tried again with backoff, jitter, Retry-After
 //! client   → one HTTP exchange: send, classify failures, read the body up to the cap
 //! page     → one URL from start to record: redirects, status, content type, extraction
+//! guard    → with a guard (`gleaner serve`), only public or allowed addresses are reached
 //! warc     → every request and response archived as WARC/1.1, one gzip member per record
 //! ```
 //!
@@ -20,6 +21,7 @@
 
 mod client;
 mod config;
+mod guard;
 mod hosts;
 mod page;
 mod retry;
@@ -32,6 +34,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 pub use config::FetchConfig;
+pub use guard::{Guard, Net, is_public};
 pub use runner::run;
 pub use settings::Settings;
 
@@ -52,6 +55,9 @@ pub struct RunOptions {
     /// Stop on Ctrl-C: the first stops new requests and lets those in flight finish, a second
     /// abandons them; every URL not done gets an `interrupted` record.
     pub handle_ctrl_c: bool,
+    /// Reach only the addresses this guard lets through, on every hop and connection
+    /// (robots.txt and redirects included); its `refusal()` says afterwards what it refused.
+    pub guard: Option<std::sync::Arc<Guard>>,
 }
 
 /// What a run did.

@@ -1,7 +1,8 @@
 //! Page: one URL from start to record. Each hop asks robots.txt, passes its host's gate, is
 //! tried again when the answer says so, and is archived; redirects are followed by hand (at
 //! most `max_redirects`, a URL seen twice is a loop); the final answer must be 2xx and HTML
-//! (declared or sniffed); its body goes to the extractor with the header's charset.
+//! (declared or sniffed); its body goes to the extractor with the header's charset. Under a
+//! guard, each hop's IP-address host is checked before robots.txt is asked.
 
 use std::sync::{Arc, Mutex};
 
@@ -31,6 +32,8 @@ pub struct Context {
     /// The first WARC write error; the run reports it at the end.
     pub warc_error: Mutex<Option<std::io::Error>>,
     pub extractor: Arc<Extractor>,
+    /// Only public or allowed addresses (see `guard`).
+    pub guard: Option<Arc<super::Guard>>,
 }
 
 impl Context {
@@ -154,6 +157,9 @@ async fn fetch_final(ctx: &Context, start: Url) -> Result<(Exchange, Option<Stri
     let mut url = start;
     let mut chain = vec![url.clone()];
     loop {
+        if let Some(guard) = &ctx.guard {
+            guard.check_url(&url).map_err(|e| fail(&url, None, e))?;
+        }
         if settings.obey_robots {
             match ctx.robots.verdict(ctx, &url).await {
                 Verdict::Allowed => {}

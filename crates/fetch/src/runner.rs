@@ -47,7 +47,7 @@ pub fn run(
             None => None,
         };
         let ctx = Arc::new(Context {
-            client: client::build(&settings)?,
+            client: client::build(&settings, options.guard.as_ref())?,
             hosts: Hosts::new(settings.per_host_concurrency, settings.per_host_delay),
             robots: RobotsCache::default(),
             retry: RetryPolicy {
@@ -59,6 +59,7 @@ pub fn run(
             warc,
             warc_error: Mutex::new(None),
             extractor,
+            guard: options.guard.clone(),
             settings,
         });
         let mut summary = drive(&ctx, &urls, options, sink).await?;

@@ -28,6 +28,9 @@ pub struct ServeConfig {
     /// With `allow_fetch`: also fetch loopback, private and link-local addresses.
     /// Default: false.
     pub allow_private: bool,
+    /// With `allow_fetch`: loopback, private or link-local addresses and networks fetched
+    /// all the same (`"10.0.0.7"`, `"10.1.0.0/16"`), on every hop. Default: none.
+    pub allow_addresses: Vec<String>,
 }
 
 impl Default for ServeConfig {
@@ -42,6 +45,7 @@ impl Default for ServeConfig {
             drain_timeout_secs: 30.0,
             allow_fetch: false,
             allow_private: false,
+            allow_addresses: Vec::new(),
         }
     }
 }

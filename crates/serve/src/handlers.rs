@@ -25,6 +25,33 @@ pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
+/// Every error answer carries a JSON `error`: those the layers and the router make without
+/// one (413 from the body limit, 405 for a method a path does not take) get one here.
+pub async fn json_errors(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_json(response.headers()) {
+        return response;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large_message(app.config.max_body_bytes),
+        StatusCode::METHOD_NOT_ALLOWED => format!("{path} does not take {method}"),
+        s => s.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    let mut fresh = error(status, message);
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            fresh.headers_mut().append(name, value.clone());
+        }
+    }
+    fresh
+}
+
+fn too_large_message(limit: usize) -> String {
+    format!("the body is over the size limit ({limit} bytes)")
+}
+
 /// Counts every answer by status.
 pub async fn count(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
@@ -173,8 +200,8 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// Reads a whole body; a body over the limit is 413, one too slow or broken 408/400.
-async fn read_body(body: Body) -> Result<Bytes, Response> {
+/// Reads a whole body; a body over `limit` is 413, one too slow or broken 408/400.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
     axum::body::to_bytes(body, usize::MAX).await.map_err(|e| {
         let text = format!("{e:#}");
         let inner = std::error::Error::source(&e)
@@ -182,10 +209,7 @@ async fn read_body(body: Body) -> Result<Bytes, Response> {
             .unwrap_or_default();
         let all = format!("{text} {inner}").to_lowercase();
         if all.contains("length limit") {
-            error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the body is over the size limit",
-            )
+            error(StatusCode::PAYLOAD_TOO_LARGE, too_large_message(limit))
         } else if all.contains("timed out") || all.contains("timeout") {
             error(StatusCode::REQUEST_TIMEOUT, "the body came too slowly")
         } else {
@@ -262,7 +286,7 @@ pub async fn extract(
             );
         }
     };
-    let body = match read_body(body).await {
+    let body = match read_body(body, app.config.max_body_bytes).await {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -322,17 +346,20 @@ async fn fetch(app: Arc<App>, url: String, params: Params) -> Response {
             "empty body: fetching url is off on this server (--allow-fetch)",
         );
     }
-    if let Err(e) = crate::fetch::check_target(&url, app.config.allow_private).await {
-        return error(StatusCode::FORBIDDEN, e);
+    if let Err(e) = crate::fetch::check_url(&url) {
+        return error(StatusCode::BAD_REQUEST, e);
     }
     let Some(slot) = app.pool.try_slot() else {
         return busy();
     };
     let extractor = app.extractor(params.mode.map(Into::into), style(params.format));
+    let guard = crate::fetch::guard(app.config.allow_private, &app.allowed);
     let options = gleaner_fetch::RunOptions {
         config: app.fetch.clone(),
+        guard: guard.clone(),
         ..Default::default()
     };
+    let given = url.clone();
     let done = tokio::task::spawn_blocking(move || {
         let mut out = None;
         let run = gleaner_fetch::run(vec![url], extractor, &options, |r| {
@@ -343,6 +370,10 @@ async fn fetch(app: Arc<App>, url: String, params: Params) -> Response {
         run.map(|_| out)
     })
     .await;
+    // A refused hop (the first URL, a redirect, robots.txt) is the client's to hear as such.
+    if let Some(why) = guard.and_then(|g| g.refusal()) {
+        return error(StatusCode::FORBIDDEN, format!("url {given:?}: {why}"));
+    }
     match done {
         Ok(Ok(Some(record))) => record_response(StatusCode::OK, &record),
         Ok(Ok(None)) => error(

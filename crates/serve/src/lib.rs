@@ -43,6 +43,8 @@ pub struct App {
     metrics: Arc<Metrics>,
     config: ServeConfig,
     fetch: FetchConfig,
+    /// `allow_addresses`, parsed.
+    allowed: Vec<gleaner_fetch::Net>,
     budget: Duration,
     /// Tests only: a page with this URL panics in the pool (`GLEANER_SERVE_PANIC_URL`).
     panic_url: Option<String>,
@@ -73,6 +75,10 @@ fn router(app: Arc<App>) -> Router {
         .layer(RequestBodyTimeoutLayer::new(secs(config.body_timeout_secs)))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(CatchPanicLayer::custom(handlers::panicked))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            handlers::json_errors,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             handlers::count,
@@ -112,6 +118,7 @@ pub fn run(
         metrics,
         budget: Duration::from_millis(extract.limits.time_budget_ms),
         fetch,
+        allowed: fetch::allowed(&config.allow_addresses)?,
         panic_url: std::env::var("GLEANER_SERVE_PANIC_URL").ok(),
         config,
     });

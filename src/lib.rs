@@ -422,8 +422,8 @@ impl Extractor {
     }
 
     /// The kept blocks as text, after the last cleanups: a kept paragraph loses the clutter
-    /// lines set into it with <br> ("…the end of the story.<br>Follow us on Telegram"), and a
-    /// carousel's repeated slides go.
+    /// lines set into it with <br> ("…the end of the story.<br>Follow us on Telegram"), a
+    /// carousel's repeated slides go, and so do escaped markup and repeated captions.
     fn render(&self, kept: Vec<&Block>) -> String {
         let rules = self.config.rules();
         let trimmed: Vec<Cow<Block>> = kept
@@ -439,6 +439,7 @@ impl Extractor {
             rules.select.repeat_min_distance,
             rules.select.repeat_min_chars,
         );
+        let kept = select::drop_markup_and_caption_repeats(kept);
         render::render(&kept, self.config.style)
     }
 

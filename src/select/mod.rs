@@ -14,7 +14,7 @@ pub mod paragraphs;
 pub mod stopwords;
 pub mod trees;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use regex::RegexSet;
 
@@ -140,6 +140,56 @@ pub fn drop_repeats(kept: Vec<&Block>, min_distance: usize, min_chars: u32) -> V
         })
         .map(|(_, b)| b)
         .collect()
+}
+
+/// `kept` without what is never article text, whatever the page: escaped markup printed as
+/// text (a `<noscript>` pixel's `<img height="1" …>` shown literally) and a caption printed
+/// again (gallery, lightbox and figure markup repeat each caption). Code (`<pre>`) keeps its
+/// tags.
+pub fn drop_markup_and_caption_repeats(kept: Vec<&Block>) -> Vec<&Block> {
+    let mut captions: HashSet<&str> = HashSet::new();
+    kept.into_iter()
+        .filter(|b| {
+            if b.kind == BlockKind::Pre {
+                return true;
+            }
+            if b.text.contains('<') && is_only_markup(&b.text) {
+                return false;
+            }
+            b.kind != BlockKind::Caption || captions.insert(b.text.as_str())
+        })
+        .collect()
+}
+
+/// The text is tags and nothing else: take every `<name attr=…>` or `</name>` out and no
+/// letter or digit is left. A tag needs an attribute, and one tag at least must have one:
+/// docs write placeholders as `<pathspec>` and `<Any>`, which are text.
+fn is_only_markup(text: &str) -> bool {
+    let mut rest = text;
+    let mut with_attributes = 0;
+    loop {
+        let Some(at) = rest.find('<') else {
+            return with_attributes > 0 && !rest.chars().any(char::is_alphanumeric);
+        };
+        if rest[..at].chars().any(char::is_alphanumeric) {
+            return false;
+        }
+        let after = &rest[at + 1..];
+        let Some(end) = after.find('>') else {
+            return false;
+        };
+        let tag = &after[..end];
+        let closing = tag.starts_with('/');
+        let named = tag
+            .trim_start_matches('/')
+            .starts_with(|c: char| c.is_ascii_alphabetic());
+        let attributed = tag.contains('=') && tag.contains(char::is_whitespace);
+        if !named || !(closing || attributed) {
+            return false;
+        }
+        with_attributes += usize::from(attributed);
+        rest = &after[end + 1..];
+    }
 }
 
 /// jusText's block classes.
@@ -594,6 +644,33 @@ pub(crate) mod tests {
         let text = "The agency said more. (RELATED: Officials Confirm The Report) The sources spoke on condition of anonymity because the matter is sensitive.";
         let b = [block(text, 35, BlockKind::Paragraph)];
         assert_eq!(keep(&b), [true]);
+    }
+
+    #[test]
+    fn escaped_markup_goes_and_a_repeated_caption_comes_once() {
+        let block = |kind, text: &str| Block::new(kind, 0, text.into(), 0, false, text.into());
+        let blocks = [
+            block(BlockKind::Paragraph, r#"<img height="1" width="1" style="display:none" src="x">"#),
+            block(BlockKind::Paragraph, "<iframe src='a'></iframe>"),
+            block(BlockKind::ListItem { depth: 0, ordinal: None, marker: true }, "<pathspec>..."),
+            block(BlockKind::Paragraph, "Use <div class=\"x\"> for the box."),
+            block(BlockKind::Pre, r#"<div class="a"></div>"#),
+            block(BlockKind::Caption, "The harbour at dawn."),
+            block(BlockKind::Paragraph, "The story."),
+            block(BlockKind::Caption, "The harbour at dawn."),
+        ];
+        let kept = drop_markup_and_caption_repeats(blocks.iter().collect());
+        let texts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "<pathspec>...",
+                "Use <div class=\"x\"> for the box.",
+                r#"<div class="a"></div>"#,
+                "The harbour at dawn.",
+                "The story."
+            ]
+        );
     }
 
     #[test]

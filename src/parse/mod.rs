@@ -1,6 +1,8 @@
-//! Parse: html5ever (through `scraper`) builds the DOM; we cap pathological nesting first and
-//! flatten the result into the preorder array every later stage walks.
+//! Parse: html5ever (through `scraper`) builds the DOM; we cap pathological nesting and
+//! attribute lists first and flatten the result into the preorder array every later stage
+//! walks.
 
+mod attributes;
 pub mod dom;
 pub mod nesting;
 

@@ -42,6 +42,8 @@
 //! `gleaner-cli`.
 
 #![warn(missing_docs)]
+// No panic from input: the library's own code neither unwraps nor expects (tests may).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 /// Declares the stage modules: private, or public but hidden from the docs with the
 /// `internals` feature (for the evaluation tools and `examples/explain.rs`).

@@ -29,6 +29,7 @@ pub struct Rules {
 }
 
 impl Default for Rules {
+    #[allow(clippy::expect_used)] // built in and parsed by every test: cannot fail at run time
     fn default() -> Rules {
         Rules::with_overrides("built-in rules", "").expect("the built-in rules are valid")
     }

@@ -521,6 +521,108 @@ fn resume_after_a_real_kill() {
     );
 }
 
+/// Starts `gleaner extract input -o output --jobs 1 [more]` and waits until `min_bytes` of
+/// output are on disk (or it has finished).
+fn start_and_wait_for_output(
+    input: &str,
+    output: &str,
+    more: &[&str],
+    min_bytes: u64,
+) -> std::process::Child {
+    let mut child = Command::new(BIN)
+        .args(["extract", input, "-o", output, "--jobs", "1"])
+        .args(more)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::fs::metadata(output).map_or(0, |m| m.len()) < min_bytes
+        && start.elapsed() < Duration::from_secs(60)
+        && child.try_wait().unwrap().is_none()
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child
+}
+
+#[test]
+fn sigterm_mid_run_then_resume_gives_the_same_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = TempDir::new("sigterm");
+    let input = dir.write("pages.jsonl", &jsonl_input(3000, "term.example"));
+    let full = dir.path("full.jsonl");
+    assert_eq!(
+        gleaner(&["extract", &input, "-o", &full], b"")
+            .status
+            .code(),
+        Some(0)
+    );
+    let expected = std::fs::read(&full).unwrap();
+
+    let killed = dir.path("killed.jsonl");
+    let child = start_and_wait_for_output(&input, &killed, &[], 100_000);
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    // SIGTERM ends the run at once, as the default action does: the status is the signal's
+    // (143 in a shell), never success, and no summary claims records that were not written.
+    if out.status.signal().is_some() {
+        assert_eq!(out.status.signal(), Some(15));
+        assert!(!stderr(&out).contains("records read:"), "{}", stderr(&out));
+        let written = std::fs::read(&killed).unwrap();
+        assert!(written.len() < expected.len() && expected.starts_with(&written));
+    }
+    let out = gleaner(&["extract", &input, "-o", &killed, "--resume"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::read(&killed).unwrap() == expected,
+        "not the same file after SIGTERM and resume"
+    );
+}
+
+#[test]
+fn an_input_file_that_vanishes_mid_run_is_an_error_record_naming_it() {
+    let dir = TempDir::new("vanish");
+    let n = 3000;
+    for i in 0..n {
+        dir.write(
+            &format!("pages/p{i:05}.html"),
+            article(&format!("Item {i}")).as_bytes(),
+        );
+    }
+    let out_path = dir.path("out.jsonl");
+    // The directory is walked up front; delete the last file once pages are being written.
+    let mut child =
+        start_and_wait_for_output(&dir.path("pages"), &out_path, &["--format", "jsonl"], 1);
+    let last = format!("p{:05}", n - 1);
+    std::fs::remove_file(dir.path(&format!("pages/{last}.html"))).unwrap();
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run finished before the file was deleted: make the test bigger"
+    );
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "a failed record is exit code 1");
+    let records = jsonl(&std::fs::read(&out_path).unwrap());
+    assert_eq!(records.len(), n, "every input yields one record");
+    let gone = records.last().unwrap();
+    assert_eq!(gone["id"], last.as_str());
+    let error = gone["error"]
+        .as_str()
+        .expect("an error on the vanished file");
+    assert!(error.contains("cannot read input"), "{error}");
+    let source = gone["source"].as_str().unwrap();
+    assert!(
+        source.ends_with(&format!("{last}.html")),
+        "the record names the file: {source}"
+    );
+    assert!(records[n - 2]["error"].is_null(), "{}", records[n - 2]);
+}
+
 #[test]
 fn resume_needs_an_output_file_and_refuses_a_foreign_one() {
     let dir = TempDir::new("resume-usage");

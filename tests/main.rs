@@ -5,6 +5,7 @@
 //!   expected outputs (`corpus/`), and on the clutter lines it must drop and the story lines
 //!   it must keep;
 //! - robustness: bad input never wins (binary, truncated, mis-declared, huge, deep pages);
+//! - linearity, memory: time and peak memory on pathological pages stay within bounds;
 //! - cli, batch: the `gleaner` binary on files, directories, stdin, WARC and JSONL;
 //! - fetch: the fetcher against local HTTP servers.
 
@@ -15,6 +16,7 @@ mod cli;
 mod corpus;
 mod fetch;
 mod linearity;
+mod memory;
 mod metadata;
 mod precision;
 mod robustness;

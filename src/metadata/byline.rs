@@ -71,6 +71,7 @@ fn is_byline_element(dom: &Dom, zone: &Zone, i: usize) -> bool {
 
 /// A text node near the headline that starts "By", "Von", "Par" or "Por".
 fn by_line(dom: &Dom, zone: &Zone, around: Range<usize>) -> Vec<String> {
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static BY: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^\s*(by|von|par|por|text:|written by|posted by)\s+\S")
             .expect("valid regex")
@@ -247,6 +248,7 @@ pub fn any_date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Option<
 /// A date anywhere on the page (outside sidebars, teasers and comments) that a label
 /// introduces: "Datum: 03.11.2021", "Published: March 5, 2024", "Publié le 5 mars 2024".
 pub fn labelled_date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Option<NaiveDate> {
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?i)^\s*(datum|date|published|publish date|date published|posted|veröffentlicht|erschienen|erstellt|publiziert|publié|publicado|fecha|pubblicato|stand|aktualisiert|last updated|updated|last edited)(\s+(on|am|le|el|il))?\s*:?\s*",
@@ -344,16 +346,19 @@ const ROLE_WORDS: [&str; 34] = [
 /// Author names from a raw byline or author value: the "By" and the dates, times, roles,
 /// e-mail addresses and links removed, several names split apart.
 pub fn clean_names(raw: &str) -> Vec<String> {
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?i)^\s*(?:[\w ]{0,40}?\b(?:by|von|par|por)|by|von|par|por|from|postby|posted|autor(?:in)?|author|auteur|text)\b\s*:?\s*",
         )
         .expect("valid regex")
     });
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static CUT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\s[|•·—–-]\s|[|•·\n(\[»«]|\s(?:on|am|le|el|at|um|updated|published|veröffentlicht|aktualisiert|publié|publicado|\d+\s*min)\b")
             .expect("valid regex")
     });
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bwith\b|\bmit\b)\s*")
             .expect("valid regex")

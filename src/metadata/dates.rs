@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use regex::Regex;
 
 /// A publication date: the calendar date, and the time with its UTC offset when known.
@@ -69,13 +69,14 @@ impl Bounds {
     }
 
     pub fn admits(&self, date: NaiveDate) -> bool {
-        date >= NaiveDate::from_ymd_opt(1990, 1, 1).expect("valid date") && date <= self.latest
+        date.year() >= 1990 && date <= self.latest
     }
 }
 
 /// Parses a machine-readable date value (`<meta content>`, JSON-LD, `datetime`): ISO 8601,
 /// RFC 2822, compact "20240105", or failing those a date written for people.
 pub fn parse_machine(value: &str, order: Order) -> Option<PageDate> {
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static ISO: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?",
@@ -241,6 +242,7 @@ struct Patterns {
     cjk: Regex,
 }
 
+#[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
     let months = month_alternation();
     let re = |p: &str| Regex::new(p).expect("valid regex");
@@ -300,31 +302,31 @@ pub fn find_all(text: &str, order: Order) -> Vec<(NaiveDate, usize)> {
     for c in p.ymd.captures_iter(text) {
         add(
             ymd(c[1].parse().ok(), c[2].parse().ok(), c[3].parse().ok()),
-            c.get(0).expect("match"),
+            c.get_match(),
         );
     }
     for c in p.cjk.captures_iter(text) {
         add(
             ymd(c[1].parse().ok(), c[2].parse().ok(), c[3].parse().ok()),
-            c.get(0).expect("match"),
+            c.get_match(),
         );
     }
     for c in p.day_month_year.captures_iter(text) {
         add(
             ymd(full_year(&c[3]), month(&c[2]), c[1].parse().ok()),
-            c.get(0).expect("match"),
+            c.get_match(),
         );
     }
     for c in p.month_day_year.captures_iter(text) {
         add(
             ymd(full_year(&c[3]), month(&c[1]), c[2].parse().ok()),
-            c.get(0).expect("match"),
+            c.get_match(),
         );
     }
     for c in p.dmy_dots.captures_iter(text) {
         add(
             ymd(full_year(&c[3]), c[2].parse().ok(), c[1].parse().ok()),
-            c.get(0).expect("match"),
+            c.get_match(),
         );
     }
     for c in p.numeric.captures_iter(text) {
@@ -341,7 +343,7 @@ pub fn find_all(text: &str, order: Order) -> Vec<(NaiveDate, usize)> {
         };
         add(
             ymd(full_year(&c[3]), Some(month), Some(day)),
-            c.get(0).expect("match"),
+            c.get_match(),
         );
     }
     found.sort_by_key(|&(_, start, end)| (start, std::cmp::Reverse(end)));
@@ -359,10 +361,12 @@ pub fn find_all(text: &str, order: Order) -> Vec<(NaiveDate, usize)> {
 
 /// A date in a URL path: "/2024/01/05/slug", "/2024-01-05-slug", "/20240105/".
 pub fn from_url(url: &str) -> Option<NaiveDate> {
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static SEPARATED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"[/_-]((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?:[/_.-]|$)")
             .expect("valid regex")
     });
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"/((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|$)").expect("valid regex")
     });
@@ -376,6 +380,7 @@ pub fn from_url(url: &str) -> Option<NaiveDate> {
 
 /// Text before a date that says it is not the publication date ("Updated", "Aktualisiert").
 pub fn is_update_label(before: &str) -> bool {
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static UPDATE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?i)(updated?|last modified|modified|aktualisiert|geändert|mis à jour|modifié|actualizado|actualización|revised)\W{0,3}(on|am|le|el)?\s*:?\s*$",

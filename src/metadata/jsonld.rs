@@ -383,12 +383,14 @@ fn repair(text: &str) -> String {
 
 /// The last resort for JSON that will not parse: the article fields found by pattern.
 fn salvage(text: &str) -> Option<Value> {
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static FIELD: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r#""(headline|name|datePublished|dateModified|@type)"\s*:\s*"((?:[^"\\]|\\.){1,400})""#,
         )
         .expect("valid regex")
     });
+    #[allow(clippy::expect_used)] // a constant pattern; the unit tests compile it
     static AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r#""author"\s*:\s*(?:\[\s*)?(?:"((?:[^"\\]|\\.){1,100})"|\{[^{}]*?"name"\s*:\s*"((?:[^"\\]|\\.){1,100})")"#,

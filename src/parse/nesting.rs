@@ -9,9 +9,12 @@
 //! tag first closes the one over-cap element still open, and each end tag only closes that one.
 //! The page's own elements (its `<article>`, headings, `<nav>`) survive with their text, so a
 //! page behind a thousand unclosed `<div>`s is still read as a page. Pages within the cap are
-//! passed through untouched and unallocated.
+//! passed through untouched and unallocated. The same scan applies the attribute cap
+//! (`parse::attributes`) to tags with very many attributes.
 
 use std::borrow::Cow;
+
+use super::attributes;
 
 /// Elements whose end tag is optional or that never nest (void): not counted as depth, so
 /// pages full of unclosed `<p>`/`<li>`/`<td>` are not mistaken for deep ones.
@@ -118,6 +121,18 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
         let name = &bytes[name_at..name_end];
         let (tag_end, self_closing) = tag_close(bytes, name_end);
         pos = tag_end;
+        // The attribute cap rides on this scan: its cuts are edits too (taken back below
+        // when the whole tag gives way).
+        let before_cuts = edits.len();
+        edits.extend(
+            attributes::excess(bytes, name_end, tag_end)
+                .into_iter()
+                .map(|(start, end)| Edit {
+                    start,
+                    end,
+                    close_tag_of: None,
+                }),
+        );
         if name.is_empty() || is_uncounted(name) {
             continue;
         }
@@ -139,6 +154,7 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
                 // Past the cap an end tag closes the open over-cap element, whichever it
                 // names: text after it belongs to the element at the cap, as in the page.
                 over_cap -= 1;
+                edits.truncate(before_cuts);
                 edits.push(Edit {
                     start,
                     end: tag_end,
@@ -172,6 +188,9 @@ pub fn cap_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
     if edits.is_empty() {
         return Cow::Borrowed(html);
     }
+    // A start tag's attribute cuts come before the edit at its `<` (stable: edits at one
+    // place keep their order).
+    edits.sort_by_key(|e| e.start);
     let mut out = String::with_capacity(html.len());
     let mut last = 0;
     for edit in edits {

@@ -1,13 +1,13 @@
-//! Parse: html5ever (through `scraper`) builds the DOM; we cap pathological nesting first and
-//! flatten the result into the preorder array every later stage walks.
+//! Parse: html5ever's tree builder writes into our own sink (`sink`); we cap pathological
+//! nesting first and flatten the result into the preorder array every later stage walks.
 
 pub mod dom;
 pub mod nesting;
+mod sink;
 
 use html5ever::driver::ParseOpts;
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::TreeBuilderOpts;
-use scraper::{Html, HtmlTreeSink};
 
 use crate::deadline::Deadline;
 pub use dom::Dom;
@@ -33,8 +33,7 @@ pub fn parse(html: &str, max_nesting: usize, deadline: Deadline) -> Dom {
         },
         ..Default::default()
     };
-    let mut parser =
-        html5ever::driver::parse_document(HtmlTreeSink::new(Html::new_document()), opts);
+    let mut parser = html5ever::driver::parse_document(sink::Sink::new(), opts);
     let mut rest: &str = &html;
     while !rest.is_empty() && !deadline.passed() {
         let mut cut = rest.len().min(PARSE_PIECE_BYTES);
@@ -46,7 +45,7 @@ pub fn parse(html: &str, max_nesting: usize, deadline: Deadline) -> Dom {
     }
     if deadline.passed() {
         // Not worth flattening: the caller is about to report the overrun.
-        return Dom::from_html(&Html::new_document());
+        return Dom::with_capacity(0);
     }
-    Dom::from_html(&parser.finish())
+    parser.finish().flatten()
 }

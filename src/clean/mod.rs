@@ -335,8 +335,7 @@ mod tests {
 
     fn kept_text(html: &str) -> String {
         let cfg = Rules::default();
-        let doc = scraper::Html::parse_document(html);
-        let dom = Dom::from_html(&doc);
+        let dom = crate::parse::parse(html, 512, Deadline::NONE);
         let cleaned = clean(
             &dom,
             &Patterns::new(&cfg.clean),
@@ -453,8 +452,7 @@ mod tests {
             STORY.repeat(10),
             STORY.repeat(5)
         );
-        let doc = scraper::Html::parse_document(&html);
-        let dom = Dom::from_html(&doc);
+        let dom = crate::parse::parse(&html, 512, Deadline::NONE);
         let patterns = Patterns::new(&cfg.clean);
         let comments = (0..dom.nodes.len())
             .find(|&i| dom.nodes[i].tag == Tag::Div && dom.hints(i).trim() == "comments")

@@ -102,7 +102,7 @@ mod tests {
 
     fn title_of(html: &str) -> Option<String> {
         title(
-            &Dom::from_html(&scraper::Html::parse_document(html)),
+            &crate::parse::parse(html, 512, crate::deadline::Deadline::NONE),
             0.3,
             None,
         )

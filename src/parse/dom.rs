@@ -1,4 +1,4 @@
-//! The flat document: html5ever's tree copied once into a preorder array.
+//! The flat document: the parsed tree laid out once as a preorder array.
 //!
 //! Every later stage walks this array instead of the pointer tree: a node's descendants are
 //! the contiguous range `index+1 .. end`, so subtree sums are one reverse loop, skipping a
@@ -6,8 +6,7 @@
 //! Attribute text we need (class/id tokens, href) lives in one shared buffer, so building the
 //! array allocates per page, not per node.
 
-use ego_tree::NodeRef;
-use scraper::Node as HtmlNode;
+use html5ever::{Attribute, ns};
 
 /// The element names the extractor tells apart; everything else is `Other`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,9 +203,10 @@ pub struct Dom {
 pub const NO_PARENT: u32 = u32::MAX;
 
 impl Dom {
-    pub fn from_html(html: &scraper::Html) -> Dom {
-        let mut dom = Dom {
-            nodes: Vec::with_capacity(html.tree.nodes().len()),
+    /// An empty document, with room for `nodes` nodes.
+    pub(super) fn with_capacity(nodes: usize) -> Dom {
+        Dom {
+            nodes: Vec::with_capacity(nodes),
             text: String::new(),
             attr_text: String::new(),
             metas: Vec::new(),
@@ -214,216 +214,193 @@ impl Dom {
             itemscopes: Vec::new(),
             lang: None,
             canonical: None,
-        };
-        // Iterative preorder walk; `open` holds the array index of each open element.
-        let mut open: Vec<u32> = Vec::new();
-        for edge in html.tree.root().traverse() {
-            match edge {
-                ego_tree::iter::Edge::Open(node) => {
-                    let parent = open.last().copied().unwrap_or(NO_PARENT);
-                    if let Some(index) = dom.push(node, parent) {
-                        if matches!(node.value(), HtmlNode::Element(_)) {
-                            open.push(index);
-                        }
-                    } else if matches!(node.value(), HtmlNode::Element(_)) {
-                        open.push(u32::MAX - 1);
-                    }
-                }
-                ego_tree::iter::Edge::Close(node) => {
-                    if matches!(node.value(), HtmlNode::Element(_))
-                        && let Some(index) = open.pop()
-                        && index != u32::MAX - 1
-                    {
-                        dom.nodes[index as usize].end = dom.nodes.len() as u32;
-                    }
-                }
-            }
         }
-        dom
     }
 
-    /// Appends one html5ever node; returns its index, or None for nodes we do not keep
-    /// (comments, doctype, and the document node itself).
-    fn push(&mut self, node: NodeRef<'_, HtmlNode>, parent: u32) -> Option<u32> {
+    /// Appends a text node under `parent`.
+    pub(super) fn push_text(&mut self, text: &str, parent: u32) {
         let index = self.nodes.len() as u32;
-        match node.value() {
-            HtmlNode::Text(text) => {
-                let start = self.text.len() as u32;
-                self.text.push_str(text);
-                self.nodes.push(Node {
-                    tag: Tag::Text,
-                    flags: 0,
-                    parent,
-                    end: index + 1,
-                    text: (start, self.text.len() as u32),
-                    href: (0, 0),
-                });
-                Some(index)
-            }
-            HtmlNode::Element(el) => {
-                let name = el.name();
-                let tag = Tag::from_name(name);
-                let mut flags = 0u16;
-                let mut tab_panel = false;
-                let hints_start = self.attr_text.len() as u32;
-                let mut is_meta_key: Option<String> = None;
-                let mut meta_content: Option<String> = None;
-                // MathJax's rendered formulas (`<mjx-container class="MathJax CtxtMenu_Attached_0">`)
-                // carry class names about rendering ("menu"), not about the page's layout.
-                let rendered_math = name.starts_with("mjx-");
-                for (key, value) in el.attrs() {
-                    match key {
-                        "class" if !rendered_math => push_tokens(&mut self.attr_text, value),
-                        // An id of four or more words is a slug of the section's own text
-                        // ("sharing-with-a-single-developer"), not a role name: skip it.
-                        "id" if value.split(['-', '_']).count() < 4 => {
-                            push_tokens(&mut self.attr_text, value)
-                        }
-                        // React streams server-rendered content into `<div hidden id="S:0">`
-                        // and reveals it with a script: it is the page, not hidden clutter.
-                        "hidden" if !el.attr("id").is_some_and(is_stream_boundary) => {
-                            flags |= flags::HIDDEN
-                        }
-                        "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => {
-                            flags |= flags::HIDDEN
-                        }
-                        "style" if hides(value) => flags |= flags::HIDDEN,
-                        "role" => {
-                            let role = value.trim();
-                            let is =
-                                |names: &[&str]| names.iter().any(|n| role.eq_ignore_ascii_case(n));
-                            if is(&["main", "article"]) {
-                                flags |= flags::CONTENT_MARK
-                            } else if is(&["tabpanel"]) {
-                                tab_panel = true
-                            } else if is(&[
-                                "navigation",
-                                "banner",
-                                "contentinfo",
-                                "complementary",
-                                "search",
-                                "dialog",
-                                "alertdialog",
-                                "menu",
-                                "menubar",
-                            ]) {
-                                flags |= flags::ROLE_BOILERPLATE
-                            }
-                        }
-                        "itemprop" if tag != Tag::Meta => {
-                            let v = value.trim();
-                            if v.eq_ignore_ascii_case("articleBody")
-                                || v.eq_ignore_ascii_case("text")
-                                || v.eq_ignore_ascii_case("reviewBody")
-                            {
-                                flags |= flags::CONTENT_MARK
-                            }
-                            let machine_value = ["content", "datetime", "href", "src", "title"]
-                                .iter()
-                                .find_map(|a| el.attr(a))
-                                .map(|a| a.trim().to_string());
-                            self.props.push(Prop {
-                                node: index,
-                                name: v.to_ascii_lowercase(),
-                                value: machine_value,
-                            });
-                        }
-                        // RDFa (`property="schema:datePublished" content="…"`) reads like
-                        // microdata: the name without its vocabulary prefix.
-                        "property" if tag != Tag::Meta => {
-                            let v = value.trim();
-                            let local = v.rsplit([':', '/']).next().unwrap_or(v);
-                            self.props.push(Prop {
-                                node: index,
-                                name: local.to_ascii_lowercase(),
-                                value: el.attr("content").map(|c| c.trim().to_string()),
-                            });
-                        }
-                        "datetime" if name == "time" => self.props.push(Prop {
-                            node: index,
-                            name: "time".to_string(),
-                            value: Some(value.trim().to_string()),
-                        }),
-                        "itemtype"
-                            if ["DiscussionForumPosting", "QAPage", "Question", "Answer"]
-                                .iter()
-                                .any(|t| value.contains(t)) =>
-                        {
-                            flags |= flags::FORUM_ITEMTYPE
-                        }
-                        "itemscope" => self
-                            .itemscopes
-                            .push((index, el.attr("itemtype").unwrap_or("").trim().to_string())),
-                        "type"
-                            if tag == Tag::Script
-                                && value.trim().eq_ignore_ascii_case("application/ld+json") =>
-                        {
-                            flags |= flags::JSON_LD
-                        }
-                        "rel" if tag == Tag::A => {
-                            for word in value.split_ascii_whitespace() {
-                                if word.eq_ignore_ascii_case("author") {
-                                    flags |= flags::REL_AUTHOR
-                                } else if word.eq_ignore_ascii_case("tag") {
-                                    flags |= flags::REL_TAG
-                                } else if word.eq_ignore_ascii_case("category") {
-                                    flags |= flags::REL_CATEGORY
-                                }
-                            }
-                        }
-                        "name" | "property" | "itemprop" | "http-equiv" if tag == Tag::Meta => {
-                            is_meta_key = Some(value.trim().to_ascii_lowercase())
-                        }
-                        "content" if tag == Tag::Meta => meta_content = Some(value.to_string()),
-                        "lang" if tag == Tag::Html => self.lang = Some(value.trim().to_string()),
-                        "rel" if name == "link" && value.eq_ignore_ascii_case("canonical") => {
-                            if let Some(h) = el.attr("href") {
-                                self.canonical = Some(h.trim().to_string())
-                            }
-                        }
-                        _ => {}
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        self.nodes.push(Node {
+            tag: Tag::Text,
+            flags: 0,
+            parent,
+            end: index + 1,
+            text: (start, self.text.len() as u32),
+            href: (0, 0),
+        });
+    }
+
+    /// Ends element `index`'s subtree at the nodes pushed so far.
+    pub(super) fn close(&mut self, index: u32) {
+        self.nodes[index as usize].end = self.nodes.len() as u32;
+    }
+
+    /// Appends an element under `parent` and returns its index. `attrs` are its attributes
+    /// sorted by name (`sink` keeps only those read here).
+    pub(super) fn push_element(&mut self, name: &str, attrs: &[Attribute], parent: u32) -> u32 {
+        let index = self.nodes.len() as u32;
+        let el = Attrs(attrs);
+        let tag = Tag::from_name(name);
+        let mut flags = 0u16;
+        let mut tab_panel = false;
+        let hints_start = self.attr_text.len() as u32;
+        let mut is_meta_key: Option<String> = None;
+        let mut meta_content: Option<String> = None;
+        // MathJax's rendered formulas (`<mjx-container class="MathJax CtxtMenu_Attached_0">`)
+        // carry class names about rendering ("menu"), not about the page's layout.
+        let rendered_math = name.starts_with("mjx-");
+        for (key, value) in el.attrs() {
+            match key {
+                "class" if !rendered_math => push_tokens(&mut self.attr_text, value),
+                // An id of four or more words is a slug of the section's own text
+                // ("sharing-with-a-single-developer"), not a role name: skip it.
+                "id" if value.split(['-', '_']).count() < 4 => {
+                    push_tokens(&mut self.attr_text, value)
+                }
+                // React streams server-rendered content into `<div hidden id="S:0">`
+                // and reveals it with a script: it is the page, not hidden clutter.
+                "hidden" if !el.attr("id").is_some_and(is_stream_boundary) => {
+                    flags |= flags::HIDDEN
+                }
+                "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => {
+                    flags |= flags::HIDDEN
+                }
+                "style" if hides(value) => flags |= flags::HIDDEN,
+                "role" => {
+                    let role = value.trim();
+                    let is =
+                        |names: &[&str]| names.iter().any(|n| role.eq_ignore_ascii_case(n));
+                    if is(&["main", "article"]) {
+                        flags |= flags::CONTENT_MARK
+                    } else if is(&["tabpanel"]) {
+                        tab_panel = true
+                    } else if is(&[
+                        "navigation",
+                        "banner",
+                        "contentinfo",
+                        "complementary",
+                        "search",
+                        "dialog",
+                        "alertdialog",
+                        "menu",
+                        "menubar",
+                    ]) {
+                        flags |= flags::ROLE_BOILERPLATE
                     }
                 }
-                // A hidden tab panel is content one click away (the same example in another
-                // language, the next step of a guide), not clutter.
-                if tab_panel {
-                    flags &= !flags::HIDDEN;
-                }
-                // A <time> without `datetime` is read from its text.
-                if name == "time" && el.attr("datetime").is_none() {
+                "itemprop" if tag != Tag::Meta => {
+                    let v = value.trim();
+                    if v.eq_ignore_ascii_case("articleBody")
+                        || v.eq_ignore_ascii_case("text")
+                        || v.eq_ignore_ascii_case("reviewBody")
+                    {
+                        flags |= flags::CONTENT_MARK
+                    }
+                    let machine_value = ["content", "datetime", "href", "src", "title"]
+                        .iter()
+                        .find_map(|a| el.attr(a))
+                        .map(|a| a.trim().to_string());
                     self.props.push(Prop {
                         node: index,
-                        name: "time".to_string(),
-                        value: None,
+                        name: v.to_ascii_lowercase(),
+                        value: machine_value,
                     });
                 }
-                if let (Some(k), Some(c)) = (is_meta_key, meta_content) {
-                    self.metas.push((k, c));
+                // RDFa (`property="schema:datePublished" content="…"`) reads like
+                // microdata: the name without its vocabulary prefix.
+                "property" if tag != Tag::Meta => {
+                    let v = value.trim();
+                    let local = v.rsplit([':', '/']).next().unwrap_or(v);
+                    self.props.push(Prop {
+                        node: index,
+                        name: local.to_ascii_lowercase(),
+                        value: el.attr("content").map(|c| c.trim().to_string()),
+                    });
                 }
-                // Custom elements (`<cookie-banner>`) name themselves: treat the name as a hint.
-                if name.contains('-') {
-                    push_tokens(&mut self.attr_text, name);
-                }
-                let hints_end = self.attr_text.len() as u32;
-                let mut href = (hints_end, hints_end);
-                if tag == Tag::A
-                    && let Some(h) = el.attr("href")
+                "datetime" if name == "time" => self.props.push(Prop {
+                    node: index,
+                    name: "time".to_string(),
+                    value: Some(value.trim().to_string()),
+                }),
+                "itemtype"
+                    if ["DiscussionForumPosting", "QAPage", "Question", "Answer"]
+                        .iter()
+                        .any(|t| value.contains(t)) =>
                 {
-                    self.attr_text.push_str(h.trim());
-                    href.1 = self.attr_text.len() as u32;
+                    flags |= flags::FORUM_ITEMTYPE
                 }
-                self.nodes.push(Node {
-                    tag,
-                    flags,
-                    parent,
-                    end: index + 1,
-                    text: (hints_start, hints_end),
-                    href,
-                });
-                Some(index)
+                "itemscope" => self
+                    .itemscopes
+                    .push((index, el.attr("itemtype").unwrap_or("").trim().to_string())),
+                "type"
+                    if tag == Tag::Script
+                        && value.trim().eq_ignore_ascii_case("application/ld+json") =>
+                {
+                    flags |= flags::JSON_LD
+                }
+                "rel" if tag == Tag::A => {
+                    for word in value.split_ascii_whitespace() {
+                        if word.eq_ignore_ascii_case("author") {
+                            flags |= flags::REL_AUTHOR
+                        } else if word.eq_ignore_ascii_case("tag") {
+                            flags |= flags::REL_TAG
+                        } else if word.eq_ignore_ascii_case("category") {
+                            flags |= flags::REL_CATEGORY
+                        }
+                    }
+                }
+                "name" | "property" | "itemprop" | "http-equiv" if tag == Tag::Meta => {
+                    is_meta_key = Some(value.trim().to_ascii_lowercase())
+                }
+                "content" if tag == Tag::Meta => meta_content = Some(value.to_string()),
+                "lang" if tag == Tag::Html => self.lang = Some(value.trim().to_string()),
+                "rel" if name == "link" && value.eq_ignore_ascii_case("canonical") => {
+                    if let Some(h) = el.attr("href") {
+                        self.canonical = Some(h.trim().to_string())
+                    }
+                }
+                _ => {}
             }
-            _ => None,
         }
+        // A hidden tab panel is content one click away (the same example in another
+        // language, the next step of a guide), not clutter.
+        if tab_panel {
+            flags &= !flags::HIDDEN;
+        }
+        // A <time> without `datetime` is read from its text.
+        if name == "time" && el.attr("datetime").is_none() {
+            self.props.push(Prop {
+                node: index,
+                name: "time".to_string(),
+                value: None,
+            });
+        }
+        if let (Some(k), Some(c)) = (is_meta_key, meta_content) {
+            self.metas.push((k, c));
+        }
+        // Custom elements (`<cookie-banner>`) name themselves: treat the name as a hint.
+        if name.contains('-') {
+            push_tokens(&mut self.attr_text, name);
+        }
+        let hints_end = self.attr_text.len() as u32;
+        let mut href = (hints_end, hints_end);
+        if tag == Tag::A
+            && let Some(h) = el.attr("href")
+        {
+            self.attr_text.push_str(h.trim());
+            href.1 = self.attr_text.len() as u32;
+        }
+        self.nodes.push(Node {
+            tag,
+            flags,
+            parent,
+            end: index + 1,
+            text: (hints_start, hints_end),
+            href,
+        });
+        index
     }
 
     /// The `<main>` (or `role=main`/`itemprop=articleBody` element) that is `i` or holds it.
@@ -477,6 +454,25 @@ impl Dom {
     }
 }
 
+/// An element's attributes as `push_element` reads them: in order of name, and by plain
+/// (namespace-less) name for a lookup.
+struct Attrs<'a>(&'a [Attribute]);
+
+impl<'a> Attrs<'a> {
+    /// Every attribute, namespaced ones (`xlink:href`) under their local name.
+    fn attrs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+        self.0.iter().map(|a| (&*a.name.local, &*a.value))
+    }
+
+    /// The value of the attribute with this name and no namespace.
+    fn attr(&self, key: &str) -> Option<&'a str> {
+        self.0
+            .iter()
+            .find(|a| a.name.prefix.is_none() && a.name.ns == ns!() && &*a.name.local == key)
+            .map(|a| &*a.value)
+    }
+}
+
 /// Appends class/id words as lower-case tokens, splitting on `-`, `_`, spaces and camelCase
 /// boundaries, so "relatedPosts" and "related-posts" both give "related posts".
 fn push_tokens(out: &mut String, value: &str) {
@@ -508,6 +504,9 @@ fn without_module_hash(class: &str) -> &str {
 }
 
 fn push_class_tokens(out: &mut String, value: &str) {
+    if value.is_ascii() {
+        return push_ascii_class_tokens(out, value.as_bytes());
+    }
     let mut prev_lower = false;
     let mut at_token_start = true;
     for c in value.chars() {
@@ -517,6 +516,26 @@ fn push_class_tokens(out: &mut String, value: &str) {
             }
             out.extend(c.to_lowercase());
             prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            at_token_start = false;
+        } else {
+            at_token_start = true;
+            prev_lower = false;
+        }
+    }
+}
+
+/// `push_class_tokens` on ASCII, byte by byte (nearly every class name is ASCII, and this
+/// runs on every class and id of the page): the same tokens without Unicode case tables.
+fn push_ascii_class_tokens(out: &mut String, value: &[u8]) {
+    let mut prev_lower = false;
+    let mut at_token_start = true;
+    for &b in value {
+        if b.is_ascii_alphanumeric() {
+            if at_token_start || (prev_lower && b.is_ascii_uppercase()) {
+                out.push(' ');
+            }
+            out.push(b.to_ascii_lowercase() as char);
+            prev_lower = !b.is_ascii_uppercase();
             at_token_start = false;
         } else {
             at_token_start = true;
@@ -569,6 +588,17 @@ mod tests {
     }
 
     #[test]
+    fn ascii_and_unicode_tokens_agree() {
+        for value in ["relatedPosts", "ABCDef x9Y", "post-list_item", "a1B2c", "XMLHttp"] {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            push_ascii_class_tokens(&mut fast, value.as_bytes());
+            // The Unicode path, forced by a non-ASCII separator that is no token character.
+            push_class_tokens(&mut slow, &format!("{value}\u{a0}"));
+            assert_eq!(fast, slow, "{value}");
+        }
+    }
+
+    #[test]
     fn css_module_hashes_are_not_tokens() {
         let mut s = String::new();
         push_tokens(&mut s, "mdx-table_root__adKqa teaser__headline");
@@ -577,8 +607,11 @@ mod tests {
 
     #[test]
     fn preorder_ranges_cover_subtrees() {
-        let html = scraper::Html::parse_document("<div class='a'><p>x<b>y</b></p></div><p>z</p>");
-        let dom = Dom::from_html(&html);
+        let dom = super::super::parse(
+            "<div class='a'><p>x<b>y</b></p></div><p>z</p>",
+            512,
+            crate::deadline::Deadline::NONE,
+        );
         let div = dom.nodes.iter().position(|n| n.tag == Tag::Div).unwrap();
         assert_eq!(dom.hints(div), " a");
         assert_eq!(dom.inner_text(div), "xy");

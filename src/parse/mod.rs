@@ -1,15 +1,15 @@
-//! Parse: html5ever (through `scraper`) builds the DOM; we cap pathological nesting and
-//! attribute lists first and flatten the result into the preorder array every later stage
-//! walks.
+//! Parse: html5ever's tree builder writes into our own sink (`sink`); we cap pathological
+//! nesting and attribute lists first and flatten the result into the preorder array every
+//! later stage walks.
 
 mod attributes;
 pub mod dom;
 pub mod nesting;
+mod sink;
 
 use html5ever::driver::ParseOpts;
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::TreeBuilderOpts;
-use scraper::{Html, HtmlTreeSink};
 
 use crate::deadline::Deadline;
 pub use dom::Dom;
@@ -35,7 +35,7 @@ pub fn parse(html: &str, max_nesting: usize, deadline: Deadline) -> Dom {
         },
         ..Default::default()
     };
-    let mut parser = html5ever::driver::parse_document(HtmlTreeSink::new(presized(&html)), opts);
+    let mut parser = html5ever::driver::parse_document(sink::Sink::new(), opts);
     let mut rest: &str = &html;
     while !rest.is_empty() && !deadline.passed() {
         let mut cut = rest.len().min(PARSE_PIECE_BYTES);
@@ -47,20 +47,8 @@ pub fn parse(html: &str, max_nesting: usize, deadline: Deadline) -> Dom {
     }
     if deadline.passed() {
         // Not worth flattening: the caller is about to report the overrun.
-        return Dom::from_html(&Html::new_document());
+        return Dom::with_capacity(0);
     }
-    Dom::from_html(&parser.finish())
+    parser.finish().flatten()
 }
 
-/// An empty document whose node array has room for the page's nodes: about one per `<` (its
-/// element) and one more (the text after it). Grown by doubling instead, the array leaves
-/// the allocator its old copies, which mimalloc keeps resident for a while (with scraper's
-/// error list off as well, a page of a million `<span>`s went from 637 to 437 MB peak).
-/// Room not written to is never resident.
-fn presized(html: &str) -> Html {
-    let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
-    Html {
-        tree: ego_tree::Tree::with_capacity(scraper::Node::Document, 2 * tags + 8),
-        ..Html::new_document()
-    }
-}

@@ -561,8 +561,7 @@ mod tests {
 
     fn blocks(html: &str) -> Vec<Block> {
         let cfg = Rules::default();
-        let doc = scraper::Html::parse_document(html);
-        let dom = Dom::from_html(&doc);
+        let dom = crate::parse::parse(html, 512, Deadline::NONE);
         let cleaned = clean(
             &dom,
             &Patterns::new(&cfg.clean),

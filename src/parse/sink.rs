@@ -25,8 +25,9 @@ const DOCUMENT: Id = 0;
 
 enum Kind {
     Document,
-    /// An element with the attributes `Dom` reads, sorted by name (see `wanted`).
-    Element(QualName, Vec<Attribute>),
+    /// An element (its name in `Arena::names`) with the attributes `Dom` reads, sorted by
+    /// name (see `wanted`).
+    Element(Vec<Attribute>),
     Text(StrTendril),
     /// A template's contents: under the template in the arena, invisible in the `Dom`.
     Fragment,
@@ -47,19 +48,24 @@ struct Node {
 /// The parsed page, before flattening.
 pub struct Arena {
     nodes: Vec<Node>,
+    /// Each node's element name (empty for other nodes), apart from `nodes` so that the tree
+    /// builder's scope checks, which ask for names on every tag, stay a plain index.
+    names: Vec<QualName>,
 }
 
 impl Arena {
     fn new() -> Arena {
         let mut arena = Arena {
             nodes: Vec::with_capacity(1024),
+            names: Vec::with_capacity(1024),
         };
-        arena.orphan(Kind::Document);
+        arena.orphan(Kind::Document, no_name());
         arena
     }
 
-    fn orphan(&mut self, kind: Kind) -> Id {
+    fn orphan(&mut self, kind: Kind, name: QualName) -> Id {
         let id = self.nodes.len() as Id;
+        self.names.push(name);
         self.nodes.push(Node {
             kind,
             parent: NONE,
@@ -155,7 +161,9 @@ impl Arena {
             }
             let node = &self.nodes[at as usize];
             let index = match &node.kind {
-                Kind::Element(name, attrs) => dom.push_element(&name.local, attrs, parent),
+                Kind::Element(attrs) => {
+                    dom.push_element(&self.names[at as usize].local, attrs, parent)
+                }
                 Kind::Text(text) => {
                     dom.push_text(text, parent);
                     NO_PARENT
@@ -173,6 +181,11 @@ impl Arena {
             at = node.first;
         }
     }
+}
+
+/// The name of a node that is no element.
+fn no_name() -> QualName {
+    QualName::new(None, ns!(), local_name!(""))
 }
 
 /// The attributes `Dom::push_element` reads; the rest are dropped as they arrive.
@@ -227,10 +240,7 @@ impl TreeSink for Sink {
     }
 
     fn elem_name<'a>(&'a self, target: &'a Id) -> Ref<'a, QualName> {
-        Ref::map(self.0.borrow(), |arena| match &arena.nodes[*target as usize].kind {
-            Kind::Element(name, _) => name,
-            _ => panic!("elem_name on a node that is not an element"),
-        })
+        Ref::map(self.0.borrow(), |arena| &arena.names[*target as usize])
     }
 
     fn create_element(&self, name: QualName, mut attrs: Vec<Attribute>, _: ElementFlags) -> Id {
@@ -242,20 +252,20 @@ impl TreeSink for Sink {
         }
         let template = name.ns == ns!(html) && name.local == local_name!("template");
         let mut arena = self.0.borrow_mut();
-        let id = arena.orphan(Kind::Element(name, attrs));
+        let id = arena.orphan(Kind::Element(attrs), name);
         if template {
-            let contents = arena.orphan(Kind::Fragment);
+            let contents = arena.orphan(Kind::Fragment, no_name());
             arena.append(id, contents);
         }
         id
     }
 
     fn create_comment(&self, _text: StrTendril) -> Id {
-        self.0.borrow_mut().orphan(Kind::Other)
+        self.0.borrow_mut().orphan(Kind::Other, no_name())
     }
 
     fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Id {
-        self.0.borrow_mut().orphan(Kind::Other)
+        self.0.borrow_mut().orphan(Kind::Other, no_name())
     }
 
     fn append(&self, parent: &Id, child: NodeOrText<Id>) {
@@ -265,7 +275,7 @@ impl TreeSink for Sink {
             NodeOrText::AppendText(text) => {
                 let last = arena.nodes[*parent as usize].last;
                 if !arena.extend_text(last, &text) {
-                    let id = arena.orphan(Kind::Text(text));
+                    let id = arena.orphan(Kind::Text(text), no_name());
                     arena.append(*parent, id);
                 }
             }
@@ -283,7 +293,7 @@ impl TreeSink for Sink {
 
     fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {
         let mut arena = self.0.borrow_mut();
-        let id = arena.orphan(Kind::Other);
+        let id = arena.orphan(Kind::Other, no_name());
         arena.append(DOCUMENT, id);
     }
 
@@ -312,7 +322,7 @@ impl TreeSink for Sink {
             NodeOrText::AppendText(text) => {
                 let prev = arena.nodes[*sibling as usize].prev;
                 if !arena.extend_text(prev, &text) {
-                    let id = arena.orphan(Kind::Text(text));
+                    let id = arena.orphan(Kind::Text(text), no_name());
                     arena.insert_before(*sibling, id);
                 }
             }
@@ -323,7 +333,7 @@ impl TreeSink for Sink {
     /// is new.
     fn add_attrs_if_missing(&self, target: &Id, attrs: Vec<Attribute>) {
         let mut arena = self.0.borrow_mut();
-        let Kind::Element(_, have) = &mut arena.node(*target).kind else {
+        let Kind::Element(have) = &mut arena.node(*target).kind else {
             return;
         };
         for attr in attrs.into_iter().filter(|a| wanted(&a.name.local)) {

@@ -35,7 +35,9 @@ pub fn parse(html: &str, max_nesting: usize, deadline: Deadline) -> Dom {
         },
         ..Default::default()
     };
-    let mut parser = html5ever::driver::parse_document(sink::Sink::new(), opts);
+    // About one node per `<` (its element) and one more (the text after it).
+    let room = 2 * memchr::memchr_iter(b'<', html.as_bytes()).count() + 8;
+    let mut parser = html5ever::driver::parse_document(sink::Sink::with_room(room), opts);
     let mut rest: &str = &html;
     while !rest.is_empty() && !deadline.passed() {
         let mut cut = rest.len().min(PARSE_PIECE_BYTES);

@@ -54,10 +54,10 @@ pub struct Arena {
 }
 
 impl Arena {
-    fn new() -> Arena {
+    fn new(room: usize) -> Arena {
         let mut arena = Arena {
-            nodes: Vec::with_capacity(1024),
-            names: Vec::with_capacity(1024),
+            nodes: Vec::with_capacity(room),
+            names: Vec::with_capacity(room),
         };
         arena.orphan(Kind::Document, no_name());
         arena
@@ -219,8 +219,12 @@ fn wanted(name: &LocalName) -> bool {
 pub struct Sink(RefCell<Arena>);
 
 impl Sink {
-    pub fn new() -> Sink {
-        Sink(RefCell::new(Arena::new()))
+    /// A sink whose arena has room for `room` nodes up front. Grown by doubling instead, the
+    /// arena leaves the allocator its old copies, which mimalloc keeps resident for a while
+    /// (a page of a million `<span>`s: 502 MB peak grown, 400 MB presized); room
+    /// never written to is never resident.
+    pub fn with_room(room: usize) -> Sink {
+        Sink(RefCell::new(Arena::new(room)))
     }
 }
 

@@ -60,6 +60,12 @@ impl Rules {
 /// only grows as far as the pages need.
 const DFA_CACHE_BYTES: usize = 32 << 20;
 
+/// `pattern` with ASCII word boundaries: a Unicode `\b` makes the lazy DFA give up on
+/// non-ASCII text and the search fall back to the slow NFA engine.
+pub fn ascii_word_boundaries(pattern: &str) -> String {
+    pattern.replace("\\b", "(?-u:\\b)")
+}
+
 /// Compiles the patterns of `clean.<name>` into one case-insensitive set, each pattern put
 /// in `shape` first (anchored to the whole line, say). `\b` is an ASCII word boundary:
 /// Unicode ones keep the regex crate off its fast DFA for any text with a non-ASCII letter,
@@ -69,7 +75,7 @@ pub fn pattern_set(
     patterns: &[String],
     shape: impl Fn(&str) -> String,
 ) -> Result<regex::RegexSet, Error> {
-    let ascii_boundaries = |p: &String| format!("(?i){}", shape(&p.replace("\\b", "(?-u:\\b)")));
+    let ascii_boundaries = |p: &String| format!("(?i){}", shape(&ascii_word_boundaries(p)));
     regex::RegexSetBuilder::new(patterns.iter().map(ascii_boundaries))
         .dfa_size_limit(DFA_CACHE_BYTES)
         .build()

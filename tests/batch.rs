@@ -495,22 +495,9 @@ fn resume_after_a_real_kill() {
     let expected = std::fs::read(&full).unwrap();
 
     let killed = dir.path("killed.jsonl");
-    let mut child = Command::new(BIN)
-        .args(["extract", &input, "-o", &killed, "--jobs", "1"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
     // Kill it (SIGKILL: no cleanup) once some output is on disk; if it finishes first, the
     // resume below has nothing left to do, which must work too.
-    let start = Instant::now();
-    while std::fs::metadata(&killed).map_or(0, |m| m.len()) < 100_000
-        && start.elapsed() < Duration::from_secs(60)
-        && child.try_wait().unwrap().is_none()
-    {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut child = start_and_wait_for_output(&input, &killed, &[], 100_000);
     let _ = child.kill();
     let _ = child.wait();
     let out = gleaner(&["extract", &input, "-o", &killed, "--resume"], b"");

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use regex::RegexSet;
 
-use crate::rules::{CleanRules, ModeRules, pattern_set};
+use crate::rules::{CleanRules, ModeRules, ascii_word_boundaries, pattern_set};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::score::{Block, BlockKind};
@@ -110,10 +110,9 @@ impl ClutterText {
 }
 
 /// The photo-credit pattern, case-blind and with ASCII word boundaries as in
-/// [`pattern_set`]: a Unicode `\b` sends every non-ASCII text to the slow NFA engine, and the
-/// block model tests every block against this pattern.
+/// [`pattern_set`] (the block model tests every block against it).
 fn photo_credit_regex(pattern: &str) -> Result<regex::Regex, Error> {
-    regex::Regex::new(&format!("(?i){}", pattern.replace("\\b", "(?-u:\\b)"))).map_err(|e| {
+    regex::Regex::new(&format!("(?i){}", ascii_word_boundaries(pattern))).map_err(|e| {
         Error::Config {
             source_name: "clean.photo_credit".into(),
             message: e.to_string(),

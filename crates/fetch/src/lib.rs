@@ -35,6 +35,7 @@ use std::path::PathBuf;
 
 pub use config::FetchConfig;
 pub use guard::{Guard, Net, is_public};
+pub use page::parse_url;
 pub use runner::run;
 pub use settings::Settings;
 

@@ -140,7 +140,7 @@ pub async fn fetch_page(ctx: Arc<Context>, given: String) -> Record {
 }
 
 /// Checks that `given` is an absolute http(s) URL with a host.
-fn parse_url(given: &str) -> Result<Url, String> {
+pub fn parse_url(given: &str) -> Result<Url, String> {
     let url = Url::parse(given).map_err(|e| format!("not a valid URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("not an http(s) URL (scheme {:?})", url.scheme()));

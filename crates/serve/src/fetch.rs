@@ -6,16 +6,12 @@ use std::sync::Arc;
 
 use gleaner_fetch::{Guard, Net};
 
-/// Checks that `given` can be fetched at all; Err names the problem (a 400).
+/// Checks that `given` can be fetched at all (the fetcher's own URL check); Err names the
+/// problem (a 400).
 pub fn check_url(given: &str) -> Result<(), String> {
-    let url = url::Url::parse(given).map_err(|e| format!("url {given:?}: {e}"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("url {given:?}: only http and https are fetched"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("url {given:?}: no host"));
-    }
-    Ok(())
+    gleaner_fetch::parse_url(given)
+        .map(drop)
+        .map_err(|e| format!("url {given:?}: {e}"))
 }
 
 /// `allow_addresses` parsed; Err names the bad entry.

@@ -544,13 +544,13 @@ fn push_ascii_class_tokens(out: &mut String, value: &[u8]) {
     }
 }
 
-/// React's streaming-SSR boundary ids: "S:0", "B:12".
+/// React's streaming-SSR boundary ids: "S:0", "B:12", "S:2e" (React counts in base 32).
 fn is_stream_boundary(id: &str) -> bool {
     let mut parts = id.splitn(2, ':');
     matches!(parts.next(), Some("S" | "B"))
         && parts
             .next()
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// An inline style that hides the element.
@@ -578,6 +578,16 @@ mod tests {
         assert!(hides("VISIBILITY:hidden"));
         assert!(hides("display:none!important"));
         assert!(!hides("display: block; content-visibility: auto"));
+    }
+
+    #[test]
+    fn react_stream_boundaries_count_in_base_32() {
+        for id in ["S:0", "B:12", "S:2e", "S:1f"] {
+            assert!(is_stream_boundary(id), "{id}");
+        }
+        for id in ["S:", "S", "X:1", "S:2-e", "menu"] {
+            assert!(!is_stream_boundary(id), "{id}");
+        }
     }
 
     #[test]

@@ -161,7 +161,7 @@ pub struct Page<'a> {
     pub rules: RuleVerdicts<'a>,
     pub page_type: PageType,
     pub clutter: &'a ClutterText,
-    pub stop_words: Option<&'a std::collections::HashSet<&'static str>>,
+    pub stop_words: Option<&'a stopwords::WordSet>,
 }
 
 /// Fills `rows` with one row of [`NAMES`]`.len()` numbers per block.

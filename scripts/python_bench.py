@@ -9,6 +9,8 @@ Every system gets the page's raw bytes (each decodes them its own way, as a call
 have to) and returns its main text; a system that is not installed is reported and skipped.
 "One core" is one Python thread calling the system page by page; gleaner's "all cores" is
 one `extract_many` call (a rayon pool of os.cpu_count() threads, the GIL released).
+Each timing runs `--rounds` times (default 3), the systems taking turns within a round, and
+the median is reported, with the load average before and after (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import gzip
 import os
 import pathlib
+import statistics
 import sys
 import time
 
@@ -86,6 +89,7 @@ def main() -> None:
     ap.add_argument("--bench", type=pathlib.Path, default=DEFAULT_BENCH, help="a folder of .html(.gz) pages")
     ap.add_argument("--pages", type=int, default=300, help="how many pages (the first N by name)")
     ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=3, help="repetitions of every timing (the median is reported)")
     args = ap.parse_args()
 
     pages = load(args.bench, args.pages)
@@ -94,26 +98,40 @@ def main() -> None:
     mb = sum(map(len, pages)) / 1e6
     cores = os.cpu_count() or 1
     print(f"{len(pages)} pages ({mb:.1f} MB) from {args.bench}, {cores} cores")
-    print(f"{'system':<28} {'pages/s':>9} {'MB/s':>7} {'text chars':>11}")
+    print(f"{'system (median of rounds)':<28} {'pages/s':>9} {'MB/s':>7} {'text chars':>11}")
 
     def row(name: str, seconds: float, chars: int) -> float:
         rate = len(pages) / seconds
         print(f"{name:<28} {rate:>9.1f} {mb / seconds:>7.2f} {chars:>11}")
         return rate
 
-    rates = {}
-    for name, fn in systems().items():
-        seconds, chars = timed(fn, pages, args.warmup)
-        rates[name] = row(f"{name} (1 core)", seconds, chars)
-
     import gleaner
 
-    for label, threads in (("extract_many threads=1", 1), (f"extract_many all {cores}", None)):
+    found = systems()
+    timings = {name: [] for name in found}
+    batches = {"extract_many threads=1": 1, f"extract_many all {cores}": None}
+    for label, threads in batches.items():
         gleaner.extract_many(pages[: args.warmup], threads=threads)
-        start = time.perf_counter()
-        results = gleaner.extract_many(pages, threads=threads)
-        seconds = time.perf_counter() - start
-        rates[label] = row(f"gleaner {label}", seconds, sum(len(r.text) for r in results))
+        timings[label] = []
+    for name, fn in found.items():
+        for p in pages[: args.warmup]:
+            fn(p)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    chars = {}
+    for _ in range(max(1, args.rounds)):
+        for name, fn in found.items():
+            seconds, chars[name] = timed(fn, pages, 0)
+            timings[name].append(seconds)
+        for label, threads in batches.items():
+            start = time.perf_counter()
+            results = gleaner.extract_many(pages, threads=threads)
+            timings[label].append(time.perf_counter() - start)
+            chars[label] = sum(len(r.text) for r in results)
+    rates = {}
+    for name, times in timings.items():
+        label = f"gleaner {name}" if name in batches else f"{name} (1 core)"
+        rates[name] = row(label, statistics.median(times), chars[name])
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     one = rates["gleaner"]
     many = rates[f"extract_many all {cores}"]

@@ -8,7 +8,9 @@ job with trafilatura, in one run: records/s and the scaling ratio.
 The shards are built from the first shards × per-shard pages of ../shared/bench/wcxb-dev
 (one request and one response record a page, each record gzipped). Each job reads every
 shard in its own task and writes one JSONL part per shard; the time is the job's, the Spark
-session being up already.
+session being up already. Every job runs `--rounds` times (default 3) and the median is
+reported, with the CPU seconds the job cost in all of this run's processes (driver, JVM,
+Python workers) and the load average (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import gzip
 import json
 import os
 import pathlib
+import statistics
 import sys
 import tempfile
 import time
@@ -49,6 +52,41 @@ def build_shards(folder: pathlib.Path, shards: int, per_shard: int) -> list:
     return paths
 
 
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def tree_cpu() -> float:
+    """CPU seconds (user + system) of this process and its descendants still running (the
+    JVM, the Python workers); 0 where /proc is missing."""
+    procs = {}
+    for d in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not d.isdigit():
+            continue
+        try:
+            stat = pathlib.Path(f"/proc/{d}/stat").read_text()
+        except (OSError, ValueError):
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        procs[int(d)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
+    total, todo = 0.0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        total += procs.get(pid, (0, 0.0))[1]
+        todo += [child for child, (parent, _) in procs.items() if parent == pid]
+    return total
+
+
+def timed(job, rounds: int) -> tuple:
+    """(median records/s, median CPU seconds, records) of `job` (which returns its record count)."""
+    rates, cpus = [], []
+    for _ in range(rounds):
+        cpu, start = tree_cpu(), time.perf_counter()
+        n = job()
+        rates.append(n / (time.perf_counter() - start))
+        cpus.append(tree_cpu() - cpu)
+    return statistics.median(rates), statistics.median(cpus), n
+
+
 def trafilatura_partition(paths):
     """The same job's task with trafilatura: WARC responses in, text records out."""
     import trafilatura
@@ -75,6 +113,7 @@ def main() -> None:
     ap.add_argument("--shards", type=int, default=8)
     ap.add_argument("--per-shard", type=int, default=150)
     ap.add_argument("--skip-trafilatura", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3, help="repetitions of every job (the median is reported)")
     args = ap.parse_args()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
@@ -87,23 +126,36 @@ def main() -> None:
         records = args.shards * args.per_shard
         print(f"{args.shards} shards, {records} response records")
         rates = {}
+        load = lambda: " ".join(f"{x:.2f}" for x in os.getloadavg())  # noqa: E731
+        print(f"load average at the start: {load()}")
         for cores in (1, 2):
-            session = SparkSession.builder.master(f"local[{cores}]").appName("bench").getOrCreate()
+            session = (
+                SparkSession.builder.master(f"local[{cores}]")
+                .appName("bench")
+                .config("spark.ui.showConsoleProgress", "false")
+                .getOrCreate()
+            )
             session.sparkContext.setLogLevel("ERROR")
             # Warm-up: every slot's Python worker starts and imports gleaner.
             gspark.run(paths[: 2 * cores], str(tmp / f"warm{cores}"), spark=session)
-            start = time.perf_counter()
-            summary = gspark.run(paths, str(tmp / f"g{cores}"), spark=session)
-            seconds = time.perf_counter() - start
-            rates[("gleaner", cores)] = summary["read"] / seconds
-            print(f"gleaner      local[{cores}]: {summary['read'] / seconds:8.1f} records/s ({seconds:.1f} s) {json.dumps(summary)}")
+            summary = {}
+
+            def gleaner_job() -> int:
+                summary.update(gspark.run(paths, str(tmp / f"g{cores}"), spark=session))
+                return summary["read"]
+
+            rate, cpu, _ = timed(gleaner_job, args.rounds)
+            rates[("gleaner", cores)] = rate
+            print(f"gleaner      local[{cores}]: {rate:8.1f} records/s, {cpu:.1f} CPU-s a run {json.dumps(summary)} (load {load()})")
             if not args.skip_trafilatura:
                 sc = session.sparkContext
-                start = time.perf_counter()
-                n = sc.parallelize(paths, len(paths)).mapPartitions(trafilatura_partition).map(json.dumps).count()
-                seconds = time.perf_counter() - start
-                rates[("trafilatura", cores)] = n / seconds
-                print(f"trafilatura  local[{cores}]: {n / seconds:8.1f} records/s ({seconds:.1f} s)")
+
+                def trafilatura_job() -> int:
+                    return sc.parallelize(paths, len(paths)).mapPartitions(trafilatura_partition).map(json.dumps).count()
+
+                rate, cpu, n = timed(trafilatura_job, args.rounds)
+                rates[("trafilatura", cores)] = rate
+                print(f"trafilatura  local[{cores}]: {rate:8.1f} records/s, {cpu:.1f} CPU-s a run, {n} records (load {load()})")
             session.stop()
         for name in ("gleaner", "trafilatura"):
             if (name, 2) in rates:

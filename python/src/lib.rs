@@ -11,7 +11,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use gleaner::{Config, Deadline, Mode, PageInfo, Style};
+use gleaner::{Config, Deadline, Mode, PageInfo, PageType, Style};
 use gleaner_batch::output::Record;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
@@ -138,22 +138,20 @@ fn run(
     }
 }
 
-/// The CLI's record of one result.
+/// The CLI's record of one result. `id` is the caller's (a WARC record id, a database key);
+/// `source`, the file a record was read from, stays empty: a page from Python has none.
 fn record(
+    id: Option<&str>,
     url: Option<&str>,
     result: Result<gleaner::Extraction, Result<gleaner::Error, String>>,
 ) -> Record {
+    let id = id.unwrap_or_default().to_string();
     let url = url.map(str::to_string);
     match result {
-        Ok(x) => Record::new(String::new(), String::new(), url, Ok(x)),
-        Err(Ok(e)) => Record::new(String::new(), String::new(), url, Err(e.into())),
+        Ok(x) => Record::new(id, String::new(), url, Ok(x)),
+        Err(Ok(e)) => Record::new(id, String::new(), url, Err(e.into())),
         Err(Err(why)) => {
-            let mut r = Record::new(
-                String::new(),
-                String::new(),
-                url,
-                Ok(gleaner::Extraction::default()),
-            );
+            let mut r = Record::new(id, String::new(), url, Ok(gleaner::Extraction::default()));
             r.error = Some(why);
             r
         }
@@ -260,9 +258,36 @@ impl Extraction {
     fn url(&self) -> Option<&str> {
         self.record.url.as_deref()
     }
+    /// The id given with the page (``id=``, ``ids=``), else None.
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        Some(self.record.id.as_str()).filter(|s| !s.is_empty())
+    }
+    /// The file the record was read from: None for a page handed over from Python.
+    #[getter]
+    fn source(&self) -> Option<&str> {
+        Some(self.record.source.as_str()).filter(|s| !s.is_empty())
+    }
+    /// The HTTP status of a fetched or archived page (a record read back with
+    /// ``from_dict``), else None.
+    #[getter]
+    fn status(&self) -> Option<u16> {
+        self.record.status
+    }
+    /// When a fetched or archived page's response arrived (RFC 3339), else None.
+    #[getter]
+    fn fetched_at(&self) -> Option<&str> {
+        self.record.fetched_at.as_deref()
+    }
+    /// Why a record of a batch run was not extracted (not HTML…), else None.
+    #[getter]
+    fn skipped(&self) -> Option<&str> {
+        self.record.skipped.as_deref()
+    }
 
     /// The record as a dict: the fields, in the order, of a line of
-    /// ``gleaner extract --format jsonl`` (``id`` and ``source`` are None: Python gives no file).
+    /// ``gleaner extract --format jsonl`` (``id`` is the one given with the page, ``source``
+    /// is None: a page from Python comes from no file).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let mut value = serde_json::to_value(&self.record)
             .map_err(|e| GleanerError::new_err(format!("cannot serialize the record: {e}")))?;
@@ -274,6 +299,23 @@ impl Extraction {
             }
         }
         to_py(py, &value)
+    }
+
+    /// The Extraction a ``to_dict()`` dict (or a JSONL record of ``gleaner extract``, read
+    /// with ``json.loads``) describes; the inverse of ``to_dict``. Keys it does not know are
+    /// kept as the record's extra fields, as the CLI passes a JSONL input's own fields through.
+    #[staticmethod]
+    fn from_dict(record: &Bound<'_, PyDict>) -> PyResult<Extraction> {
+        record_from_dict(record).map(|record| Extraction { record })
+    }
+
+    /// Pickles as its ``to_dict()`` (for multiprocessing, Spark, joblib): every field
+    /// comes back.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>,))> {
+        let from_dict = slf.get_type().getattr("from_dict")?;
+        Ok((from_dict, (slf.get().to_dict(slf.py())?,)))
     }
 
     fn __repr__(&self) -> String {
@@ -291,6 +333,145 @@ impl Extraction {
             ),
         }
     }
+}
+
+/// The record a dict describes (`Extraction.from_dict`): the fields of `to_dict`, each
+/// optional, checked for its type.
+fn record_from_dict(d: &Bound<'_, PyDict>) -> PyResult<Record> {
+    fn field<'py, T: FromPyObjectOwned<'py>>(
+        d: &Bound<'py, PyDict>,
+        key: &str,
+    ) -> PyResult<Option<T>> {
+        match d.get_item(key)? {
+            Some(v) if !v.is_none() => v.extract::<T>().map(Some).map_err(|e| {
+                PyTypeError::new_err(format!("Extraction.from_dict: {key:?}: {}", e.into()))
+            }),
+            _ => Ok(None),
+        }
+    }
+    let mut r = Record::new(
+        String::new(),
+        String::new(),
+        None,
+        Ok(gleaner::Extraction::default()),
+    );
+    r.id = field(d, "id")?.unwrap_or_default();
+    r.source = field(d, "source")?.unwrap_or_default();
+    r.url = field(d, "url")?;
+    let m = &mut r.metadata;
+    m.title = field(d, "title")?;
+    m.authors = field(d, "authors")?.unwrap_or_default();
+    m.date = field(d, "date")?;
+    m.date_modified = field(d, "date_modified")?;
+    m.sitename = field(d, "sitename")?;
+    m.description = field(d, "description")?;
+    m.language = field(d, "language")?;
+    m.canonical_url = field(d, "canonical_url")?;
+    m.categories = field(d, "categories")?.unwrap_or_default();
+    m.tags = field(d, "tags")?.unwrap_or_default();
+    m.image = field(d, "image")?;
+    if let Some(name) = field::<String>(d, "page_type")? {
+        use PageType::*;
+        m.page_type = [Article, Listing, Forum, Product, Documentation, Other]
+            .into_iter()
+            .find(|t| t.as_str() == name)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown page_type {name:?}")))?;
+    }
+    r.text = field(d, "text")?.unwrap_or_default();
+    if let Some(name) = field::<String>(d, "encoding")? {
+        r.encoding = Some(encoding_name(&name)?);
+    }
+    r.truncated = field(d, "truncated")?.unwrap_or(false);
+    r.degraded = field(d, "degraded")?.unwrap_or(false);
+    r.status = field(d, "status")?;
+    r.fetched_at = field(d, "fetched_at")?;
+    r.error = field(d, "error")?;
+    r.skipped = field(d, "skipped")?;
+    // The rest: a JSONL input's own fields, which the record passes through.
+    let own = own_fields();
+    for (k, v) in d.iter() {
+        let key: String = k.extract()?;
+        if !own.contains(&key.as_str()) {
+            r.passthrough.insert(key, from_py(&v)?);
+        }
+    }
+    Ok(r)
+}
+
+/// The record's own keys (those `to_dict` writes from its fields).
+fn own_fields() -> &'static [&'static str] {
+    &[
+        "id",
+        "source",
+        "url",
+        "title",
+        "authors",
+        "date",
+        "date_modified",
+        "sitename",
+        "description",
+        "language",
+        "canonical_url",
+        "categories",
+        "tags",
+        "image",
+        "page_type",
+        "text",
+        "encoding",
+        "truncated",
+        "degraded",
+        "status",
+        "fetched_at",
+        "error",
+        "skipped",
+    ]
+}
+
+/// The static name of an encoding (`Record::encoding` holds encoding_rs's names).
+fn encoding_name(name: &str) -> PyResult<&'static str> {
+    let found = encoding_rs::Encoding::for_label(name.as_bytes())
+        .filter(|e| e.name() == name)
+        .or_else(|| (name == "replacement").then_some(encoding_rs::REPLACEMENT));
+    found
+        .map(|e| e.name())
+        .ok_or_else(|| PyValueError::new_err(format!("unknown encoding {name:?}")))
+}
+
+/// A Python value (of a JSON record) as JSON.
+fn from_py(v: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    use serde_json::Value;
+    if v.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = v.cast::<pyo3::types::PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if let Ok(i) = v.extract::<i64>() {
+        return Ok(Value::from(i));
+    }
+    if let Ok(f) = v.extract::<f64>() {
+        return Ok(Value::from(f));
+    }
+    if let Ok(s) = v.extract::<String>() {
+        return Ok(Value::String(s));
+    }
+    if let Ok(d) = v.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (k, v) in d.iter() {
+            map.insert(k.extract::<String>()?, from_py(&v)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if let Ok(items) = v.try_iter() {
+        return items
+            .map(|x| from_py(&x?))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
+    }
+    Err(PyTypeError::new_err(format!(
+        "Extraction.from_dict: a JSON value is needed, not {}",
+        v.get_type().name()?
+    )))
 }
 
 /// A JSON value as Python objects.
@@ -456,33 +637,54 @@ struct PyExtractor {
     inner: Arc<gleaner::Extractor>,
 }
 
-/// The pages and their URLs of a batch, read while the GIL is held.
-fn collect_pages(
-    pages: &Bound<'_, PyAny>,
-    urls: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(Vec<Page>, Vec<Option<String>>)> {
-    let pages: Vec<Page> = pages
-        .try_iter()
-        .map_err(|_| PyTypeError::new_err("pages must be an iterable of bytes or str"))?
-        .map(|p| p.map(|p| Page::from_py(&p)))
-        .collect::<PyResult<_>>()?;
-    let urls: Vec<Option<String>> = match urls {
-        None => vec![None; pages.len()],
-        Some(u) if u.is_none() => vec![None; pages.len()],
-        Some(u) => u
+/// A batch's pages, with their URLs and ids, read while the GIL is held.
+struct Batch {
+    pages: Vec<Page>,
+    urls: Vec<Option<String>>,
+    ids: Vec<Option<String>>,
+}
+
+impl Batch {
+    fn collect(
+        pages: &Bound<'_, PyAny>,
+        urls: Option<&Bound<'_, PyAny>>,
+        ids: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Batch> {
+        let pages: Vec<Page> = pages
             .try_iter()
-            .map_err(|_| PyTypeError::new_err("urls must be an iterable of str or None"))?
-            .map(|x| x.and_then(|x| x.extract::<Option<String>>()))
-            .collect::<PyResult<_>>()?,
-    };
-    if urls.len() != pages.len() {
-        return Err(PyValueError::new_err(format!(
-            "{} pages but {} urls",
-            pages.len(),
-            urls.len()
-        )));
+            .map_err(|_| PyTypeError::new_err("pages must be an iterable of bytes or str"))?
+            .map(|p| p.map(|p| Page::from_py(&p)))
+            .collect::<PyResult<_>>()?;
+        let urls = Self::optional_strs("urls", urls, pages.len())?;
+        let ids = Self::optional_strs("ids", ids, pages.len())?;
+        Ok(Batch { pages, urls, ids })
     }
-    Ok((pages, urls))
+
+    /// `urls` or `ids`: None, or one str (or None) a page.
+    fn optional_strs(
+        name: &str,
+        values: Option<&Bound<'_, PyAny>>,
+        pages: usize,
+    ) -> PyResult<Vec<Option<String>>> {
+        let values: Vec<Option<String>> = match values {
+            None => vec![None; pages],
+            Some(v) if v.is_none() => vec![None; pages],
+            Some(v) => v
+                .try_iter()
+                .map_err(|_| {
+                    PyTypeError::new_err(format!("{name} must be an iterable of str or None"))
+                })?
+                .map(|x| x.and_then(|x| x.extract::<Option<String>>()))
+                .collect::<PyResult<_>>()?,
+        };
+        if values.len() != pages {
+            return Err(PyValueError::new_err(format!(
+                "{pages} pages but {} {name}",
+                values.len()
+            )));
+        }
+        Ok(values)
+    }
 }
 
 #[pymethods]
@@ -524,60 +726,64 @@ impl PyExtractor {
 
     /// Extracts one page (bytes in any encoding, or str). Raises GleanerError (InputError for
     /// empty, binary or undecodable input) when there is nothing to extract.
-    #[pyo3(signature = (page, url=None, *, charset=None, timeout=None))]
+    #[pyo3(signature = (page, url=None, *, id=None, charset=None, timeout=None))]
     fn extract(
         &self,
         py: Python<'_>,
         page: &Bound<'_, PyAny>,
         url: Option<String>,
+        id: Option<String>,
         charset: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<Extraction> {
-        self.one(py, page, url, charset, timeout, false)
+        self.one(py, page, url, id, Options { charset, timeout }, false)
     }
 
     /// Cleans text that was scraped already (no markup left): keeps the main content's
     /// paragraphs, drops the clutter that survived.
-    #[pyo3(signature = (text, url=None, *, charset=None, timeout=None))]
+    #[pyo3(signature = (text, url=None, *, id=None, charset=None, timeout=None))]
     fn clean_text(
         &self,
         py: Python<'_>,
         text: &Bound<'_, PyAny>,
         url: Option<String>,
+        id: Option<String>,
         charset: Option<String>,
         timeout: Option<f64>,
     ) -> PyResult<Extraction> {
-        self.one(py, text, url, charset, timeout, true)
+        self.one(py, text, url, id, Options { charset, timeout }, true)
     }
 
     /// Extracts many pages on a pool of ``threads`` threads (default: all cores) with the GIL
     /// released; the results come back in input order, and a page that fails gives an
-    /// Extraction whose ``error`` says why.
-    #[pyo3(signature = (pages, urls=None, *, threads=None, charset=None, timeout=None, clean=false))]
+    /// Extraction whose ``error`` says why. ``ids`` (one a page, or None) become the records'
+    /// ``id``.
+    #[pyo3(signature = (pages, urls=None, *, ids=None, threads=None, charset=None, timeout=None, clean=false))]
     #[allow(clippy::too_many_arguments)]
     fn extract_many(
         &self,
         py: Python<'_>,
         pages: &Bound<'_, PyAny>,
         urls: Option<&Bound<'_, PyAny>>,
+        ids: Option<&Bound<'_, PyAny>>,
         threads: Option<usize>,
         charset: Option<String>,
         timeout: Option<f64>,
         clean: bool,
     ) -> PyResult<Vec<Extraction>> {
-        let (pages, urls) = collect_pages(pages, urls)?;
+        let batch = Batch::collect(pages, urls, ids)?;
         let pool = pool(threads)?;
         let options = Options { charset, timeout };
         let extractor = self.inner.clone();
         let records: Vec<Record> = py.detach(|| {
             use rayon::prelude::*;
             let work = || {
-                pages
-                    .par_iter()
-                    .zip(urls.par_iter())
-                    .map(|(page, url)| {
-                        let url = url.as_deref();
-                        record(url, run(&extractor, page, url, &options, clean))
+                (0..batch.pages.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let url = batch.urls[i].as_deref();
+                        let result = run(&extractor, &batch.pages[i], url, &options, clean);
+                        record(batch.ids[i].as_deref(), url, result)
                     })
                     .collect()
             };
@@ -596,8 +802,11 @@ impl PyExtractor {
     /// OUTPUT``): page files, directories, WARC and JSONL files (gzip unpacked) in, one JSONL
     /// record per input record out, with the CLI's ``id``, ``source`` and ``error`` fields.
     /// Returns the summary: ``read``, ``extracted``, ``empty``, ``skipped``, ``failed``,
-    /// ``page_bytes``, ``seconds``. The GIL is released while it runs.
-    #[pyo3(signature = (inputs, output, *, threads=None, include_skipped=false))]
+    /// ``page_bytes``, ``seconds``. The GIL is released while it runs. ``inline=True`` reads
+    /// and extracts on the calling thread, one record after another (``threads`` is then
+    /// ignored): one core, as an engine's task slot (Spark, datatrove) expects; the records
+    /// are the same.
+    #[pyo3(signature = (inputs, output, *, threads=None, include_skipped=false, inline=false))]
     fn extract_files<'py>(
         &self,
         py: Python<'py>,
@@ -605,6 +814,7 @@ impl PyExtractor {
         output: std::path::PathBuf,
         threads: Option<usize>,
         include_skipped: bool,
+        inline: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         if threads == Some(0) {
             return Err(PyValueError::new_err("threads must be at least 1"));
@@ -613,6 +823,7 @@ impl PyExtractor {
             inputs,
             format: Some(gleaner_batch::output::Format::Jsonl),
             jobs: threads,
+            inline,
             output: Some(output),
             include_skipped,
             ..Default::default()
@@ -652,20 +863,19 @@ impl PyExtractor {
         py: Python<'_>,
         page: &Bound<'_, PyAny>,
         url: Option<String>,
-        charset: Option<String>,
-        timeout: Option<f64>,
+        id: Option<String>,
+        options: Options,
         cleaning: bool,
     ) -> PyResult<Extraction> {
         let page = Page::from_py(page);
         if let Page::Wrong(why) = &page {
             return Err(PyTypeError::new_err(why.clone()));
         }
-        let options = Options { charset, timeout };
-        let extractor = self.inner.clone();
-        let result = py.detach(|| run(&extractor, &page, url.as_deref(), &options, cleaning));
+        let extractor = &self.inner;
+        let result = py.detach(|| run(extractor, &page, url.as_deref(), &options, cleaning));
         match result {
             Ok(x) => Ok(Extraction {
-                record: record(url.as_deref(), Ok(x)),
+                record: record(id.as_deref(), url.as_deref(), Ok(x)),
             }),
             Err(Ok(e)) => Err(to_py_err(&e)),
             Err(Err(why)) => Err(PyTypeError::new_err(why)),

@@ -55,6 +55,9 @@ def test_extract_files_is_the_cli_on_a_warc_shard(tmp_path, corpus_pages):
     ours = [json.loads(line) for line in out.read_text().splitlines()]
     assert ours == cli_jsonl(shard)
     assert [r["id"] for r in ours] == [f"<urn:uuid:resp-{i}>" for i in range(8)]
+    inline = tmp_path / "inline.jsonl"
+    assert gleaner.Extractor().extract_files([str(shard)], str(inline), inline=True)["read"] == 16
+    assert inline.read_text() == out.read_text(), "inline: the same records, in the same order"
 
 
 def test_a_corrupt_shard_gives_error_records(tmp_path, corpus_pages):

@@ -277,3 +277,63 @@ def test_memory_flat_over_10000_pages(corpus_pages):
     # size should stay put: growth under 40 MiB over the next 9,000 pages.
     growth = max(samples[1:]) - samples[0]
     assert growth < 40 << 20, [s >> 20 for s in samples]
+
+
+def test_pickle_round_trips_every_field(cli_records, corpus_pages):
+    import copy
+    import multiprocessing
+    import pickle
+
+    results = gleaner.extract_many(corpus_pages, ids=[f"page-{i}" for i in range(len(corpus_pages))])
+    results += [gleaner.extract_many([b"", b"%PDF-1.4 \x00\x01"])[i] for i in range(2)]
+    results.append(gleaner.extract(corpus_pages[0].decode("utf-8"), "https://example.org/a", id="s"))
+    for x in results:
+        for y in (pickle.loads(pickle.dumps(x)), copy.deepcopy(x), gleaner.Extraction.from_dict(x.to_dict())):
+            assert type(y) is gleaner.Extraction
+            assert y.to_dict() == x.to_dict()
+            assert list(y.to_dict()) == list(x.to_dict())
+            for key in x.to_dict():
+                assert getattr(y, key) == getattr(x, key), key
+    # Through another process, as multiprocessing and Spark send results.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        back = pool.map(gleaner.Extraction.from_dict, [x.to_dict() for x in results[:3]])
+    assert [b.to_dict() for b in back] == [x.to_dict() for x in results[:3]]
+
+
+def test_from_dict_reads_cli_records(cli_records):
+    for record in cli_records:
+        x = gleaner.Extraction.from_dict(record)
+        assert x.to_dict() == record
+        assert (x.id, x.source) == (record["id"], record["source"])
+    extra = gleaner.Extraction.from_dict({"text": "a", "lang": "fr", "n": [1, {"k": None}]})
+    assert extra.to_dict()["lang"] == "fr" and extra.to_dict()["n"] == [1, {"k": None}]
+    assert extra.page_type == "other" and extra.error is None
+    with pytest.raises(ValueError):
+        gleaner.Extraction.from_dict({"page_type": "poem"})
+    with pytest.raises(ValueError):
+        gleaner.Extraction.from_dict({"encoding": "no-such-encoding"})
+    with pytest.raises(TypeError):
+        gleaner.Extraction.from_dict({"authors": 3})
+
+
+def test_ids_become_the_record_id(corpus_pages):
+    pages = corpus_pages[:3] + [b""]
+    ids = ["<urn:uuid:a>", None, "c", "d"]
+    results = gleaner.extract_many(pages, ids=ids)
+    assert [r.id for r in results] == ids
+    assert [r.to_dict()["id"] for r in results] == ids
+    assert all(r.source is None and r.to_dict()["source"] is None for r in results)
+    assert results[3].error and results[3].id == "d"
+    assert gleaner.extract(corpus_pages[0], id="x").to_dict()["id"] == "x"
+    assert gleaner.extract(corpus_pages[0]).id is None
+    assert gleaner.clean_text("Some text. " * 20, id="t").id == "t"
+    streamed = list(gleaner.iter_extract(pages, ids=ids, batch_size=2))
+    assert [r.id for r in streamed] == ids
+    triples = list(gleaner.iter_extract([(p, None, i) for p, i in zip(pages, ids)], batch_size=3))
+    assert [r.id for r in triples] == ids
+    with pytest.raises(ValueError):
+        gleaner.extract_many(pages, ids=["a"])
+    with pytest.raises(ValueError):
+        list(gleaner.iter_extract(pages, ids=ids + ["e"]))
+    with pytest.raises(ValueError):
+        list(gleaner.iter_extract(pages, ids=ids[:2]))

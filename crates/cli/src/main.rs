@@ -257,6 +257,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
         format,
         url: args.url,
         jobs: args.jobs,
+        inline: false,
         unordered: args.unordered,
         output: args.output,
         resume: args.resume,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from ._gleaner import (
     ConfigError,
@@ -59,6 +59,7 @@ class Extractor(_NativeExtractor):
         pages: Iterable[Page],
         urls: Optional[Iterable[Optional[str]]] = None,
         *,
+        ids: Optional[Iterable[Optional[str]]] = None,
         threads: Optional[int] = None,
         batch_size: Optional[int] = None,
         charset: Optional[str] = None,
@@ -66,37 +67,54 @@ class Extractor(_NativeExtractor):
     ) -> Iterator[Extraction]:
         """Extracts an iterable of pages of any length, in order, holding one batch at a time.
 
-        ``pages`` may also yield ``(page, url)`` pairs when ``urls`` is None. Each batch
-        (``batch_size`` pages, default 64 per thread) is extracted on all cores with the GIL
-        released; a page that fails gives an Extraction whose ``error`` says why.
+        ``pages`` may also yield ``(page, url)`` or ``(page, url, id)`` tuples when ``urls``
+        and ``ids`` are None. Each batch (``batch_size`` pages, default 64 per thread) is
+        extracted on all cores with the GIL released; a page that fails gives an Extraction
+        whose ``error`` says why.
         """
         if batch_size is None:
             batch_size = 64 * (threads or os.cpu_count() or 1)
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        if urls is None:
-            items: Iterator[Tuple[Page, Optional[str]]] = (
-                (p[0], p[1]) if isinstance(p, tuple) else (p, None) for p in pages
-            )
+        if urls is None and ids is None:
+            items: Iterator[Tuple[Page, Optional[str], Optional[str]]] = map(_triple, pages)
         else:
-            items = _zip_strict(pages, urls)
+            items = _zip_strict(pages, urls, ids)
         while True:
             chunk = list(itertools.islice(items, batch_size))
             if not chunk:
                 return
-            batch_pages = [p for p, _ in chunk]
-            batch_urls = [u for _, u in chunk]
             yield from self.extract_many(
-                batch_pages, batch_urls, threads=threads, charset=charset, timeout=timeout
+                [p for p, _, _ in chunk],
+                [u for _, u, _ in chunk],
+                ids=[i for _, _, i in chunk],
+                threads=threads,
+                charset=charset,
+                timeout=timeout,
             )
 
 
-def _zip_strict(pages: Iterable[Page], urls: Iterable[Optional[str]]) -> Iterator[Tuple[Page, Optional[str]]]:
+def _triple(item: Any) -> Tuple[Page, Optional[str], Optional[str]]:
+    """A page, a (page, url) pair or a (page, url, id) triple as a triple."""
+    if isinstance(item, tuple):
+        return (item[0], item[1], item[2] if len(item) > 2 else None)
+    return (item, None, None)
+
+
+def _zip_strict(
+    pages: Iterable[Page], urls: Optional[Iterable[Optional[str]]], ids: Optional[Iterable[Optional[str]]]
+) -> Iterator[Tuple[Page, Optional[str], Optional[str]]]:
     sentinel = object()
-    for p, u in itertools.zip_longest(pages, urls, fillvalue=sentinel):
-        if p is sentinel or u is sentinel:
-            raise ValueError("pages and urls differ in length")
-        yield p, u  # type: ignore[misc]
+    columns = (pages, itertools.repeat(None) if urls is None else urls, itertools.repeat(None) if ids is None else ids)
+    for p, u, i in itertools.zip_longest(*columns, fillvalue=sentinel):
+        if p is sentinel:
+            # The pages ran out: so must the urls and ids given (the others repeat None).
+            if (urls is not None and u is not sentinel) or (ids is not None and i is not sentinel):
+                raise ValueError("pages, urls and ids differ in length")
+            return
+        if u is sentinel or i is sentinel:
+            raise ValueError("pages, urls and ids differ in length")
+        yield p, u, i  # type: ignore[misc]
 
 
 @functools.lru_cache(maxsize=None)
@@ -108,6 +126,7 @@ def extract(
     page: Page,
     url: Optional[str] = None,
     *,
+    id: Optional[str] = None,
     format: str = "text",
     mode: str = "balanced",
     charset: Optional[str] = None,
@@ -120,23 +139,25 @@ def extract(
     ``"markdown"``; ``mode`` is ``"precision"``, ``"balanced"`` or ``"recall"``. ``timeout``
     is in seconds (default: the config's 2 s; 0: none). Raises InputError for empty, binary
     or undecodable input. A page still running when the timeout runs out gives the cheap
-    fallback's text (its visible text, cleaned) with ``degraded`` set.
+    fallback's text (its visible text, cleaned) with ``degraded`` set. ``id`` (a WARC record
+    id, a database key) becomes the record's ``id``.
     """
-    return _extractor(mode, format).extract(page, url, charset=charset, timeout=timeout)
+    return _extractor(mode, format).extract(page, url, id=id, charset=charset, timeout=timeout)
 
 
 def clean_text(
-    text: Union[str, bytes], url: Optional[str] = None, *, mode: str = "balanced"
+    text: Union[str, bytes], url: Optional[str] = None, *, id: Optional[str] = None, mode: str = "balanced"
 ) -> Extraction:
     """Cleans text that was scraped already: keeps the main content's paragraphs and drops
     the clutter that survived flattening (menus, share lines, cookie notices)."""
-    return _extractor(mode, "text").clean_text(text, url)
+    return _extractor(mode, "text").clean_text(text, url, id=id)
 
 
 def extract_many(
     pages: Iterable[Page],
     urls: Optional[Iterable[Optional[str]]] = None,
     *,
+    ids: Optional[Iterable[Optional[str]]] = None,
     threads: Optional[int] = None,
     format: str = "text",
     mode: str = "balanced",
@@ -147,9 +168,10 @@ def extract_many(
 
     Results come back in input order, one per page; a page that fails (binary, empty, not
     bytes or str, over its time budget) gives an Extraction whose ``error`` says why.
+    ``ids`` (one a page, or None) become the records' ``id``.
     """
     return _extractor(mode, format).extract_many(
-        pages, urls, threads=threads, charset=charset, timeout=timeout
+        pages, urls, ids=ids, threads=threads, charset=charset, timeout=timeout
     )
 
 
@@ -157,6 +179,7 @@ def iter_extract(
     pages: Iterable[Page],
     urls: Optional[Iterable[Optional[str]]] = None,
     *,
+    ids: Optional[Iterable[Optional[str]]] = None,
     threads: Optional[int] = None,
     batch_size: Optional[int] = None,
     format: str = "text",
@@ -167,5 +190,5 @@ def iter_extract(
     """``extract_many`` for iterables larger than memory: yields results in input order,
     extracting one batch of ``batch_size`` pages at a time on all cores."""
     return _extractor(mode, format).iter_extract(
-        pages, urls, threads=threads, batch_size=batch_size, charset=charset, timeout=timeout
+        pages, urls, ids=ids, threads=threads, batch_size=batch_size, charset=charset, timeout=timeout
     )

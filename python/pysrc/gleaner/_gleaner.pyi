@@ -1,5 +1,5 @@
 from os import PathLike
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 Page = Union[bytes, bytearray, str]
 
@@ -50,8 +50,22 @@ class Extraction:
     def error(self) -> Optional[str]: ...
     @property
     def url(self) -> Optional[str]: ...
+    @property
+    def id(self) -> Optional[str]: ...
+    @property
+    def source(self) -> Optional[str]: ...
+    @property
+    def status(self) -> Optional[int]: ...
+    @property
+    def fetched_at(self) -> Optional[str]: ...
+    @property
+    def skipped(self) -> Optional[str]: ...
     def to_dict(self) -> Dict[str, Any]:
         """The CLI's JSONL record of this page, as a dict."""
+    @staticmethod
+    def from_dict(record: Mapping[str, Any]) -> "Extraction":
+        """The Extraction a ``to_dict()`` dict (or a JSONL record) describes."""
+    def __reduce__(self) -> Tuple[Any, Tuple[Dict[str, Any]]]: ...
 
 class Extractor:
     def __init__(
@@ -70,6 +84,7 @@ class Extractor:
         page: Page,
         url: Optional[str] = None,
         *,
+        id: Optional[str] = None,
         charset: Optional[str] = None,
         timeout: Optional[float] = None,
     ) -> Extraction: ...
@@ -78,6 +93,7 @@ class Extractor:
         text: Union[str, bytes],
         url: Optional[str] = None,
         *,
+        id: Optional[str] = None,
         charset: Optional[str] = None,
         timeout: Optional[float] = None,
     ) -> Extraction: ...
@@ -86,6 +102,7 @@ class Extractor:
         pages: Iterable[Page],
         urls: Optional[Iterable[Optional[str]]] = None,
         *,
+        ids: Optional[Iterable[Optional[str]]] = None,
         threads: Optional[int] = None,
         charset: Optional[str] = None,
         timeout: Optional[float] = None,
@@ -98,5 +115,6 @@ class Extractor:
         *,
         threads: Optional[int] = None,
         include_skipped: bool = False,
+        inline: bool = False,
     ) -> Dict[str, Any]:
         """The CLI's batch run over files (pages, WARC, JSONL) into one JSONL file; the summary."""

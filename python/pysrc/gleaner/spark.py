@@ -78,7 +78,7 @@ def extract_shard(
             with open(source, "wb") as f:
                 f.write(data)
         try:
-            counts = extractor.extract_files([source], out, threads=1)
+            counts = extractor.extract_files([source], out, inline=True)
         except Exception as e:  # noqa: BLE001 - one bad shard must not cost the job
             counts = {"read": 1, "failed": 1}
             yield {**{k: None for k, _ in FIELDS}, "source": path, "error": f"shard: {e}"}
@@ -222,7 +222,7 @@ def _direct(rdd: Any, output: str, mode: str, text_format: str) -> Dict[str, int
         part = os.path.join(output, f"part-{index:05}.jsonl")
         paths = [_local_path(p) for p in paths]
         try:
-            yield extractor.extract_files(paths, part, threads=1)
+            yield extractor.extract_files(paths, part, inline=True)
         except Exception as e:  # noqa: BLE001 - one bad shard must not cost the job
             with open(part, "a", encoding="utf-8") as f:
                 for p in paths:

@@ -7,6 +7,10 @@
 //!     in flight                       budget, panics caught        progress, summary
 //! ```
 //!
+//! With `Options::inline` there is no pool: the reader extracts each record itself, so a run
+//! keeps one core busy (the writer thread only serialises), which is what an engine that runs
+//! one task per core (Spark, datatrove) expects of a task.
+//!
 //! A bounded number of records and bytes is in flight (`[batch]` in config.toml), so memory
 //! does not grow with the input. Every input record gives exactly one output record
 //! (skipped ones only with `--include-skipped`): an unreadable record or a panic becomes a
@@ -49,6 +53,9 @@ pub struct Options {
     pub url: Option<String>,
     /// Worker threads; all cores when None.
     pub jobs: Option<usize>,
+    /// No worker pool: each record is extracted on the reading thread, one after another
+    /// (`jobs` is then ignored). The records and their order are the same.
+    pub inline: bool,
     /// Write records as they finish instead of in input order.
     pub unordered: bool,
     /// Write to this file instead of stdout.
@@ -133,13 +140,21 @@ pub fn run_and_then(
     let done = previous_run(options, &mut dedup)?;
     let out = open_output(options)?;
 
-    let jobs = options.jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("gleaner-worker-{i}"))
-        .build()?;
+    let pool = if options.inline {
+        None
+    } else {
+        let jobs = options.jobs.unwrap_or(0);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .thread_name(|i| format!("gleaner-worker-{i}"))
+            .build()?;
+        Some(pool)
+    };
+    let workers = pool
+        .as_ref()
+        .map_or(1, rayon::ThreadPool::current_num_threads);
     let flight = InFlight::new(
-        options.batch.queue_per_job * pool.current_num_threads(),
+        options.batch.queue_per_job * workers,
         options.batch.queue_bytes,
     );
     let work = Work {
@@ -161,7 +176,12 @@ pub fn run_and_then(
     let (results, received) = mpsc::channel::<writer::Finished>();
     let (mut summary, mut out) = std::thread::scope(|threads| {
         let writer = threads.spawn(|| writer::write_all(sink, received, &flight));
-        pool.in_place_scope(|scope| read_inputs(sources, &work, &flight, &results, scope));
+        match &pool {
+            Some(pool) => pool.in_place_scope(|scope| {
+                read_inputs(sources, &work, &flight, &results, Some(scope));
+            }),
+            None => read_inputs(sources, &work, &flight, &results, None),
+        }
         drop(results);
         writer.join().unwrap_or_else(|p| {
             std::panic::resume_unwind(p);
@@ -209,14 +229,15 @@ fn open_output(options: &Options) -> anyhow::Result<Box<dyn Write + Send>> {
     })
 }
 
-/// The reader: frames the records of every input in order and hands each to a worker,
-/// waiting while too many are in flight (or stopping when the writer has failed).
+/// The reader: frames the records of every input in order and hands each to a worker of
+/// `scope` (or, without one, extracts it itself), waiting while too many are in flight (or
+/// stopping when the writer has failed).
 fn read_inputs<'s>(
     sources: Vec<(Source, InputFormat)>,
     work: &'s Work<'s>,
     flight: &InFlight,
     results: &mpsc::Sender<writer::Finished>,
-    scope: &rayon::Scope<'s>,
+    scope: Option<&rayon::Scope<'s>>,
 ) {
     let mut seq = 0u64;
     for (source, format) in sources {
@@ -239,11 +260,15 @@ fn read_inputs<'s>(
                 return;
             }
             let results = results.clone();
-            scope.spawn(move |_| {
+            let job = move || {
                 let outcome = work.guarded(item);
                 // The writer is gone only when the output failed; its error is reported.
                 let _ = results.send(writer::Finished { seq, held, outcome });
-            });
+            };
+            match scope {
+                Some(scope) => scope.spawn(move |_| job()),
+                None => job(),
+            }
             seq += 1;
         }
     }

@@ -28,6 +28,9 @@ pub struct Summary {
     pub seconds: f64,
     /// More than one page, or an output file: the summary line is printed.
     pub batch: bool,
+    /// A stop request (SIGTERM, SIGINT) ended the run before its inputs did; every record
+    /// counted was written.
+    pub interrupted: bool,
 }
 
 impl Summary {

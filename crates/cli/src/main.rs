@@ -1,6 +1,7 @@
 //! The `gleaner` command line: `gleaner extract INPUT...`. A thin front end: it reads the
 //! options and the config, and hands local inputs to `gleaner_batch::pipeline` and URLs to
-//! `gleaner_fetch`, both writing to one output.
+//! `gleaner_fetch`, both writing to one output. SIGTERM and SIGINT end a local batch
+//! gracefully (see `Stop`).
 
 mod args;
 
@@ -8,6 +9,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use clap::{Parser, Subcommand};
 
@@ -152,8 +154,10 @@ fn main() -> ExitCode {
             }
         },
         Command::Extract(args) => match extract(args) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::from(1),
+            Ok(Ended::Done(true)) => ExitCode::SUCCESS,
+            Ok(Ended::Done(false)) => ExitCode::from(1),
+            // The shell's status for a death by that signal, so scripts see what happened.
+            Ok(Ended::Signal(sig)) => ExitCode::from(128u8.saturating_add(sig)),
             Err(e) => {
                 let broken_pipe = e.chain().any(|c| {
                     c.downcast_ref::<std::io::Error>()
@@ -198,8 +202,50 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     gleaner_serve::run(serve, extractor, fetch)
 }
 
-/// Runs extraction over all inputs; returns whether every record succeeded.
-fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
+/// How an `extract` run ended.
+enum Ended {
+    /// Every input was read; true when every record succeeded.
+    Done(bool),
+    /// A signal (its number) stopped it; the records written are whole and counted.
+    Signal(u8),
+}
+
+/// SIGTERM and SIGINT, caught for a local batch: the first sets `stop`, which the pipeline
+/// reads before taking each record (the ones in flight are finished and written), and
+/// `signal` says which it was; a second one ends the process at once, with the signal's
+/// status (the output then holds whole records and at most one cut line, as after a kill).
+struct Stop {
+    stop: Arc<AtomicBool>,
+    signal: Arc<AtomicUsize>,
+}
+
+impl Stop {
+    fn install() -> anyhow::Result<Stop> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        use signal_hook::flag;
+        let stop = Arc::new(AtomicBool::new(false));
+        let signal = Arc::new(AtomicUsize::new(0));
+        for sig in [SIGTERM, SIGINT] {
+            // Registered first, so it sees `stop` as the previous signal left it.
+            flag::register_conditional_shutdown(sig, 128 + sig, stop.clone())?;
+            flag::register_usize(sig, signal.clone(), sig as usize)?;
+            flag::register(sig, stop.clone())?;
+        }
+        Ok(Stop { stop, signal })
+    }
+
+    /// The signal that stopped the run, if one came.
+    fn received(&self) -> Option<u8> {
+        match self.signal.load(Ordering::SeqCst) {
+            0 => None,
+            sig => Some(u8::try_from(sig).unwrap_or(u8::MAX)),
+        }
+    }
+}
+
+/// Runs extraction over all inputs; says whether every record succeeded, or which signal
+/// stopped the run.
+fn extract(args: ExtractArgs) -> anyhow::Result<Ended> {
     let Settings {
         mut extractor,
         batch,
@@ -251,7 +297,17 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
             .num_threads(jobs.max(1))
             .build_global()?;
     }
+    // Fetched URLs keep the fetcher's own Ctrl-C handling (finish or abandon the pages in
+    // flight, an `interrupted` record for each URL not done); local batches get `Stop`.
+    let signals = if urls.is_empty() {
+        Some(Stop::install()?)
+    } else {
+        None
+    };
     let options = Options {
+        stop: signals
+            .as_ref()
+            .map_or_else(Default::default, |s| s.stop.clone()),
         inputs: locals,
         input_format: args.input_format.map(Into::into),
         format,
@@ -297,8 +353,32 @@ fn extract(args: ExtractArgs) -> anyhow::Result<bool> {
     // One summary line for the whole run: local records and fetched ones.
     summary.add(&fetched);
     summary.seconds = started.elapsed().as_secs_f64();
-    if summary.batch || fetch_count > 1 {
+    let signal = signals.as_ref().and_then(Stop::received);
+    if summary.batch || fetch_count > 1 || signal.is_some() {
         eprintln!("gleaner: {}", summary.line());
     }
-    Ok(summary.failed == 0)
+    let Some(signal) = signal else {
+        return Ok(Ended::Done(summary.failed == 0));
+    };
+    let name = if i32::from(signal) == signal_hook::consts::SIGINT {
+        "SIGINT"
+    } else {
+        "SIGTERM"
+    };
+    let what = if summary.interrupted {
+        "stopped before the end of the input"
+    } else {
+        "every input was read"
+    };
+    let how = match &options.output {
+        Some(path) => format!(
+            "run the same command with --resume to continue it ({} holds whole records only)",
+            path.display()
+        ),
+        None => "with -o FILE, --resume could have continued it".to_string(),
+    };
+    eprintln!(
+        "gleaner: interrupted by {name} ({what}): the records counted above are all written; {how}"
+    );
+    Ok(Ended::Signal(signal))
 }

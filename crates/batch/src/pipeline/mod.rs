@@ -16,6 +16,11 @@
 //! (skipped ones only with `--include-skipped`): an unreadable record or a panic becomes a
 //! record with an `error`, an overrun of the time budget a `degraded` record with the
 //! fallback text, and the run goes on.
+//!
+//! A stop request (`Options::stop`, which the CLI sets on SIGTERM or SIGINT) ends the run
+//! gracefully: the reader takes no new record, the ones in flight (each bounded by its time
+//! budget) are written in order, and the summary says it was interrupted, so that every
+//! record it counts is in the output and `--resume` carries on from there.
 
 pub mod dedup;
 mod flight;
@@ -26,7 +31,8 @@ use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::{OnceLock, mpsc};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -72,6 +78,9 @@ pub struct Options {
     pub progress: bool,
     /// Read-ahead, `--dedup` and line limits (`[batch]` in config.toml).
     pub batch: BatchConfig,
+    /// Set from elsewhere (a signal handler) to stop taking new records; the ones in flight
+    /// are still written, and the summary says `interrupted`.
+    pub stop: Arc<AtomicBool>,
 }
 
 impl Options {
@@ -176,18 +185,31 @@ pub fn run_and_then(
     let (results, received) = mpsc::channel::<writer::Finished>();
     let (mut summary, mut out) = std::thread::scope(|threads| {
         let writer = threads.spawn(|| writer::write_all(sink, received, &flight));
-        match &pool {
+        let stop = &options.stop;
+        let stopped = match &pool {
             Some(pool) => pool.in_place_scope(|scope| {
-                read_inputs(sources, &work, &flight, &results, Some(scope));
+                read_inputs(sources, &work, &flight, &results, stop, Some(scope))
             }),
-            None => read_inputs(sources, &work, &flight, &results, None),
-        }
+            None => read_inputs(sources, &work, &flight, &results, stop, None),
+        };
         drop(results);
-        writer.join().unwrap_or_else(|p| {
+        let written = writer.join().unwrap_or_else(|p| {
             std::panic::resume_unwind(p);
+        });
+        written.map(|(summary, out)| {
+            (
+                Summary {
+                    interrupted: stopped,
+                    ..summary
+                },
+                out,
+            )
         })
     })?;
-    more(&mut out)?;
+    // A stopped run takes no more records from anywhere.
+    if !summary.interrupted {
+        more(&mut out)?;
+    }
     out.finish().context("cannot write the output")?;
     summary.batch = batch;
     Ok(summary)
@@ -231,19 +253,24 @@ fn open_output(options: &Options) -> anyhow::Result<Box<dyn Write + Send>> {
 
 /// The reader: frames the records of every input in order and hands each to a worker of
 /// `scope` (or, without one, extracts it itself), waiting while too many are in flight (or
-/// stopping when the writer has failed).
+/// stopping when the writer has failed). Returns true when `stop` ended it before the
+/// inputs did.
 fn read_inputs<'s>(
     sources: Vec<(Source, InputFormat)>,
     work: &'s Work<'s>,
     flight: &InFlight,
     results: &mpsc::Sender<writer::Finished>,
+    stop: &AtomicBool,
     scope: Option<&rayon::Scope<'s>>,
-) {
+) -> bool {
     let mut seq = 0u64;
     for (source, format) in sources {
         let mut records = input::records(source.clone(), format, &work.limits);
         let mut reading = true;
         while reading {
+            if stop.load(Ordering::SeqCst) {
+                return true;
+            }
             // A panic in a reader abandons that input, with an error record for it.
             let next = catch_unwind(AssertUnwindSafe(|| records.next())).unwrap_or_else(|p| {
                 reading = false;
@@ -257,7 +284,13 @@ fn read_inputs<'s>(
                 _ => 0,
             };
             if !flight.enter(held) {
-                return;
+                return false;
+            }
+            // A stop that came while waiting for room: this record was read, not started,
+            // and is not written, so --resume reads it again.
+            if stop.load(Ordering::SeqCst) {
+                flight.leave(held);
+                return true;
             }
             let results = results.clone();
             let job = move || {
@@ -272,6 +305,7 @@ fn read_inputs<'s>(
             seq += 1;
         }
     }
+    false
 }
 
 fn reader_panic(source: &Source, panic: Box<dyn std::any::Any + Send>) -> Item {

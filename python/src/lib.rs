@@ -387,44 +387,17 @@ fn record_from_dict(d: &Bound<'_, PyDict>) -> PyResult<Record> {
     r.fetched_at = field(d, "fetched_at")?;
     r.error = field(d, "error")?;
     r.skipped = field(d, "skipped")?;
-    // The rest: a JSONL input's own fields, which the record passes through.
-    let own = own_fields();
+    // The rest: a JSONL input's own fields, which the record passes through. The record's
+    // own keys are those it serialises (every field, always), so the two cannot drift.
+    let own = serde_json::to_value(&r)
+        .map_err(|e| GleanerError::new_err(format!("cannot serialize the record: {e}")))?;
     for (k, v) in d.iter() {
         let key: String = k.extract()?;
-        if !own.contains(&key.as_str()) {
+        if own.get(&key).is_none() {
             r.passthrough.insert(key, from_py(&v)?);
         }
     }
     Ok(r)
-}
-
-/// The record's own keys (those `to_dict` writes from its fields).
-fn own_fields() -> &'static [&'static str] {
-    &[
-        "id",
-        "source",
-        "url",
-        "title",
-        "authors",
-        "date",
-        "date_modified",
-        "sitename",
-        "description",
-        "language",
-        "canonical_url",
-        "categories",
-        "tags",
-        "image",
-        "page_type",
-        "text",
-        "encoding",
-        "truncated",
-        "degraded",
-        "status",
-        "fetched_at",
-        "error",
-        "skipped",
-    ]
 }
 
 /// The static name of an encoding (`Record::encoding` holds encoding_rs's names).

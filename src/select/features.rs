@@ -113,6 +113,16 @@ pub const NAMES: &[&str] = &[
     "window_link_density", // mean link density of the 3 blocks on each side
     "window_kept",         // share of them the rules kept
     "window_log_chars",    // mean ln(1 + characters) of them
+    // Its region: wider means, and where the rules' kept blocks lie (a teaser stream after
+    // the story is a run of linked blocks past the last block the rules kept).
+    "wide_link_density",      // mean link density of the 12 blocks on each side
+    "wide_kept",              // share of them the rules kept
+    "wide_stop_word_density", // mean stop-word density of them
+    "wide_log_chars",         // mean ln(1 + characters) of them
+    "log_blocks_since_kept",  // ln(1 + blocks back to the nearest rules-kept one; 10^6: none)
+    "log_blocks_to_kept",     // ln(1 + blocks on to the nearest rules-kept one; 10^6: none)
+    "after_last_kept",        // 1 past the last block the rules kept
+    "before_first_kept",      // 1 before the first block the rules kept
 ];
 
 /// Column of each named feature (checked against [`NAMES`] by a test).
@@ -121,11 +131,14 @@ mod col {
     pub const LINK_DENSITY: usize = 2;
     pub const HEADING_LEVEL: usize = 7;
     pub const CLUTTER_LINE: usize = 19;
+    pub const STOP_WORD_DENSITY: usize = 21;
     pub const KEPT_BY_RULES: usize = 28;
     pub const CLASS_BAD: usize = 32;
     pub const PREV: usize = 68;
     pub const NEXT: usize = 74;
     pub const WINDOW: usize = 80;
+    pub const WIDE: usize = 83;
+    pub const KEPT_DISTANCE: usize = 87;
 }
 
 /// The blocks the neighbour features copy, in the order of the `prev_`/`next_` names.
@@ -140,6 +153,13 @@ const NEIGHBOUR_COPIES: [usize; 6] = [
 
 /// Blocks on each side that the window features average over.
 const WINDOW: usize = 3;
+
+/// Blocks on each side that the wide (region) features average over: about a sidebar's or
+/// a teaser section's worth.
+const WIDE: usize = 12;
+
+/// The distance that stands for "no kept block that way".
+const NO_KEPT_BLOCK: f64 = 1e6;
 
 /// What the rules decided on the page, for the features that report it.
 pub struct RuleVerdicts<'a> {
@@ -410,7 +430,7 @@ fn page_features(b: &Block, page: &Page, totals: &Totals, put: &mut impl FnMut(f
     put(b.chars as f32 / chars);
 }
 
-/// The previous and next blocks' key features, and means over a window on each side.
+/// The previous and next blocks' key features, and means over windows on each side.
 fn neighbour_features(rows: &mut [f32], n: usize, width: usize) {
     for i in 0..n {
         for (k, &c) in NEIGHBOUR_COPIES.iter().enumerate() {
@@ -420,21 +440,61 @@ fn neighbour_features(rows: &mut [f32], n: usize, width: usize) {
             rows[i * width + col::NEXT + k] = next;
         }
     }
-    // Window means from running sums: linear whatever the window.
-    for (k, &c) in [col::LINK_DENSITY, col::KEPT_BY_RULES, col::LOG_CHARS]
-        .iter()
-        .enumerate()
-    {
-        let mut prefix = vec![0f64; n + 1];
-        for i in 0..n {
-            prefix[i + 1] = prefix[i] + rows[i * width + c] as f64;
+    let narrow = [col::LINK_DENSITY, col::KEPT_BY_RULES, col::LOG_CHARS];
+    for (k, &c) in narrow.iter().enumerate() {
+        window_means(rows, n, width, c, WINDOW, col::WINDOW + k);
+    }
+    let wide = [
+        col::LINK_DENSITY,
+        col::KEPT_BY_RULES,
+        col::STOP_WORD_DENSITY,
+        col::LOG_CHARS,
+    ];
+    for (k, &c) in wide.iter().enumerate() {
+        window_means(rows, n, width, c, WIDE, col::WIDE + k);
+    }
+    kept_distances(rows, n, width);
+}
+
+/// Into column `to`: the mean of column `from` over the `reach` blocks on each side (the
+/// block itself left out). From running sums: linear whatever the reach.
+fn window_means(rows: &mut [f32], n: usize, width: usize, from: usize, reach: usize, to: usize) {
+    let mut prefix = vec![0f64; n + 1];
+    for i in 0..n {
+        prefix[i + 1] = prefix[i] + rows[i * width + from] as f64;
+    }
+    for i in 0..n {
+        let (lo, hi) = (i.saturating_sub(reach), (i + reach + 1).min(n));
+        let others = (hi - lo - 1).max(1) as f64;
+        let sum = prefix[hi] - prefix[lo] - rows[i * width + from] as f64;
+        rows[i * width + to] = (sum / others) as f32;
+    }
+}
+
+/// How far each block is from the blocks the rules kept, back and on, and whether it lies
+/// past the last or before the first of them. One sweep each way.
+fn kept_distances(rows: &mut [f32], n: usize, width: usize) {
+    let kept = |rows: &[f32], i: usize| rows[i * width + col::KEPT_BY_RULES] > 0.5;
+    let log_distance = |d: Option<usize>| d.map_or(NO_KEPT_BLOCK, |d| d as f64).ln_1p() as f32;
+    let mut last = None;
+    for i in 0..n {
+        if kept(rows, i) {
+            last = Some(i);
         }
-        for i in 0..n {
-            let (lo, hi) = (i.saturating_sub(WINDOW), (i + WINDOW + 1).min(n));
-            let others = (hi - lo - 1).max(1) as f64;
-            let sum = prefix[hi] - prefix[lo] - rows[i * width + c] as f64;
-            rows[i * width + col::WINDOW + k] = (sum / others) as f32;
+        rows[i * width + col::KEPT_DISTANCE] = log_distance(last.map(|l| i - l));
+    }
+    let mut first = None;
+    for i in (0..n).rev() {
+        if kept(rows, i) {
+            first = Some(i);
         }
+        rows[i * width + col::KEPT_DISTANCE + 1] = log_distance(first.map(|f| f - i));
+    }
+    for i in 0..n {
+        let past_last = last.is_some_and(|l| i > l);
+        let before_first = first.is_some_and(|f| i < f);
+        rows[i * width + col::KEPT_DISTANCE + 2] = f32::from(u8::from(past_last));
+        rows[i * width + col::KEPT_DISTANCE + 3] = f32::from(u8::from(before_first));
     }
 }
 
@@ -598,7 +658,10 @@ mod tests {
         assert_eq!(NAMES[col::PREV], "prev_log_chars");
         assert_eq!(NAMES[col::NEXT], "next_log_chars");
         assert_eq!(NAMES[col::WINDOW], "window_link_density");
-        assert_eq!(NAMES.len(), col::WINDOW + 3);
+        assert_eq!(NAMES[col::STOP_WORD_DENSITY], "stop_word_density");
+        assert_eq!(NAMES[col::WIDE], "wide_link_density");
+        assert_eq!(NAMES[col::KEPT_DISTANCE], "log_blocks_since_kept");
+        assert_eq!(NAMES.len(), col::KEPT_DISTANCE + 4);
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! page file, decoding an HTTP body, parsing a JSON line) is left in a [`Pending`] for the
 //! worker threads. Reading is bounded: no page is read past the configured page size.
 
+// Input-derived data: no indexing or string slicing that could panic on a hostile page
+// (here and in every submodule).
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 pub mod http;
 pub mod jsonl;
 pub mod warc;
@@ -105,21 +109,23 @@ impl Source {
                 let name = p
                     .file_name()
                     .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-                // Extensions compare case-insensitively, as the directory walk does.
-                let strip = |stem: &str, ext: &str| -> Option<usize> {
-                    let cut = stem.len().checked_sub(ext.len())?;
-                    (cut > 0 && stem.is_char_boundary(cut) && stem[cut..].eq_ignore_ascii_case(ext))
-                        .then_some(cut)
-                };
-                let end = strip(&name, ".gz").unwrap_or(name.len());
-                let end = [".html", ".htm", ".xhtml"]
+                let stem = strip_extension(&name, ".gz").unwrap_or(&name);
+                [".html", ".htm", ".xhtml"]
                     .iter()
-                    .find_map(|ext| strip(&name[..end], ext))
-                    .unwrap_or(end);
-                name[..end].to_string()
+                    .find_map(|ext| strip_extension(stem, ext))
+                    .unwrap_or(stem)
+                    .to_string()
             }
         }
     }
+}
+
+/// `name` without the extension `ext` (compared case-insensitively, as the directory walk
+/// does); None when it does not end so, or is nothing but the extension.
+fn strip_extension<'a>(name: &'a str, ext: &str) -> Option<&'a str> {
+    let cut = name.len().checked_sub(ext.len())?;
+    let (stem, tail) = name.split_at_checked(cut)?;
+    (!stem.is_empty() && tail.eq_ignore_ascii_case(ext)).then_some(stem)
 }
 
 /// Expands INPUT arguments into sources. Directories are walked for the files whose

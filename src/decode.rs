@@ -2,6 +2,9 @@
 //! sniffing algorithm", HTML §13.2.3.2): byte-order mark, then the transport's charset (an HTTP
 //! header), then a `<meta charset>` / `http-equiv` prescan, then detection with chardetng.
 
+// Input-derived data: no indexing or string slicing that could panic on a hostile page.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use crate::rules::DecodeRules;
@@ -67,7 +70,7 @@ fn sniff(
             EncodingSource::Header,
         );
     }
-    let head = &bytes[..bytes.len().min(cfg.prescan_bytes)];
+    let head = prefix(bytes, cfg.prescan_bytes);
     if let Some(enc) = prescan_meta(head) {
         return (
             prefer_utf8_if_valid(bytes, ascii_compatible(enc)),
@@ -75,7 +78,7 @@ fn sniff(
         );
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    let sample = &bytes[..bytes.len().min(cfg.detect_bytes)];
+    let sample = prefix(bytes, cfg.detect_bytes);
     detector.feed(sample, sample.len() == bytes.len());
     let tld = url.and_then(top_level_domain);
     let tld = tld.as_deref().map(str::as_bytes);
@@ -116,31 +119,28 @@ fn prefer_utf8_if_valid(bytes: &[u8], declared: &'static Encoding) -> &'static E
 /// `<meta http-equiv=content-type content="…charset=…">` in the first bytes.
 fn prescan_meta(head: &[u8]) -> Option<&'static Encoding> {
     let mut pos = 0;
-    while let Some(off) = memchr::memmem::find(&head[pos..], b"<") {
+    let from = |i: usize| head.get(i..).unwrap_or_default();
+    while let Some(off) = memchr::memmem::find(from(pos), b"<") {
         let at = pos + off;
         pos = at + 1;
-        let rest = &head[at + 1..];
+        let rest = from(at + 1);
         if rest.starts_with(b"!--") {
-            pos = memchr::memmem::find(&head[at..], b"-->").map_or(head.len(), |e| at + e + 3);
+            pos = memchr::memmem::find(from(at), b"-->").map_or(head.len(), |e| at + e + 3);
             continue;
         }
-        if rest.len() < 5 || !rest[..4].eq_ignore_ascii_case(b"meta") {
+        let Some(body) = meta_body(rest) else {
             continue;
-        }
-        if !(rest[4].is_ascii_whitespace() || rest[4] == b'/') {
-            continue;
-        }
-        let end = memchr::memchr(b'>', rest).map_or(rest.len(), |e| e);
-        let tag = String::from_utf8_lossy(&rest[4..end]).to_ascii_lowercase();
+        };
+        let tag = String::from_utf8_lossy(body).to_ascii_lowercase();
         if let Some(label) = attr_value(&tag, "charset")
             && let Some(enc) = Encoding::for_label(label.as_bytes())
         {
             return Some(enc);
         }
         if let Some(content) = attr_value(&tag, "content")
-            && let Some(i) = content.find("charset")
+            && let Some((_, after)) = content.split_once("charset")
         {
-            let label = content[i + 7..]
+            let label = after
                 .trim_start()
                 .trim_start_matches('=')
                 .trim_start()
@@ -157,21 +157,37 @@ fn prescan_meta(head: &[u8]) -> Option<&'static Encoding> {
     None
 }
 
+/// After a `<`: the body of a `<meta …>` tag, from the whitespace or `/` after its name up
+/// to its `>` (or the end of the bytes); None for any other tag.
+fn meta_body(rest: &[u8]) -> Option<&[u8]> {
+    let (name, body) = rest.split_at_checked(4)?;
+    let first = *body.first()?;
+    if !name.eq_ignore_ascii_case(b"meta") || !(first.is_ascii_whitespace() || first == b'/') {
+        return None;
+    }
+    let end = memchr::memchr(b'>', body).unwrap_or(body.len());
+    body.get(..end)
+}
+
 /// Value of attribute `name` inside a lower-cased tag body (quoted or bare).
 fn attr_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let mut from = 0;
-    while let Some(i) = tag[from..].find(name) {
+    while let Some(i) = tag.get(from..).and_then(|t| t.find(name)) {
         let at = from + i;
         from = at + name.len();
-        let before_ok = at == 0
-            || !tag.as_bytes()[at - 1].is_ascii_alphanumeric() && tag.as_bytes()[at - 1] != b'-';
-        let rest = tag[from..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
+        // The name starts the attribute: nothing of a longer name (`data-charset`) before it.
+        let before_ok = at
+            .checked_sub(1)
+            .and_then(|b| tag.as_bytes().get(b))
+            .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'-');
+        let rest = tag.get(from..).unwrap_or_default().trim_start();
+        let Some(value) = rest.strip_prefix('=').filter(|_| before_ok) else {
             continue;
-        }
-        let value = rest[1..].trim_start();
-        return Some(match value.chars().next() {
-            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+        };
+        let value = value.trim_start();
+        let mut chars = value.chars();
+        return Some(match chars.next() {
+            Some(q @ ('"' | '\'')) => chars.as_str().split(q).next().unwrap_or(""),
             _ => value
                 .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
                 .next()
@@ -179,6 +195,11 @@ fn attr_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
         });
     }
     None
+}
+
+/// The first `n` bytes (all of them when there are fewer).
+fn prefix(bytes: &[u8], n: usize) -> &[u8] {
+    bytes.get(..n).unwrap_or(bytes)
 }
 
 fn top_level_domain(url: &str) -> Option<String> {
@@ -195,7 +216,7 @@ fn top_level_domain(url: &str) -> Option<String> {
 /// Rejects inputs that are plainly not text: NUL bytes or a high share of control bytes in
 /// the first kilobytes (images, PDFs, archives, truncated binaries).
 fn check_not_binary(bytes: &[u8]) -> Result<(), Error> {
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = prefix(bytes, 4096);
     if head.starts_with(b"%PDF") {
         return Err(Error::Binary("a PDF file"));
     }

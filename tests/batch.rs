@@ -607,6 +607,104 @@ fn sigint_mid_run_stops_gracefully_with_status_130() {
     stop_mid_run_then_resume("INT", 130);
 }
 
+/// Whether process `pid` has a thread named `name` (Linux: /proc/PID/task/*/comm).
+fn has_thread(pid: u32, name: &str) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks
+        .flatten()
+        .any(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == name))
+}
+
+/// Runs `gleaner extract ARGS -o OUT -` on a pipe that gives `first` and then stays silent
+/// (its end held open, so stdin never ends), sends SIGTERM once gleaner waits on stdin with
+/// the records of `first` on disk, and returns the output, what is on disk, and how long the
+/// stop took.
+fn sigterm_on_silent_stdin(args: &[&str], first: &[u8]) -> (Output, Vec<u8>, Duration) {
+    use std::io::Write;
+    let dir = TempDir::new("silent-stdin");
+    let out_path = dir.path("out.jsonl");
+    let mut child = Command::new(BIN)
+        .arg("extract")
+        .args(args)
+        .args(["-o", &out_path, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(first).unwrap();
+    pipe.flush().unwrap();
+    let lines = first.iter().filter(|&&b| b == b'\n').count();
+    let ready = || {
+        // The stdin thread starts at the first read, after the signal handlers are in.
+        has_thread(child.id(), "gleaner-stdin")
+            && std::fs::read(&out_path)
+                .is_ok_and(|o| o.iter().filter(|&&b| b == b'\n').count() >= lines)
+    };
+    let start = Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "gleaner never read stdin"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(kill.success());
+    while child.try_wait().unwrap().is_none() {
+        if sent.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("still blocked on stdin 10 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let took = sent.elapsed();
+    let out = child.wait_with_output().unwrap();
+    drop(pipe);
+    (out, std::fs::read(&out_path).unwrap(), took)
+}
+
+#[test]
+fn sigterm_while_stdin_is_silent_stops_at_once_with_the_summary() {
+    let one_line = format!(
+        "{}\n",
+        json!({"id": "first", "html": article("The only line")})
+    );
+    let cases: [(&[&str], &[u8], &[&str]); 3] = [
+        (&["--format", "jsonl"], b"", &[]),
+        (
+            &["--input-format", "jsonl"],
+            one_line.as_bytes(),
+            &["first"],
+        ),
+        (&["--input-format", "warc"], b"", &[]),
+    ];
+    for (args, first, ids) in cases {
+        let (out, written, took) = sigterm_on_silent_stdin(args, first);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(143), "{args:?}: {err}");
+        assert!(took < Duration::from_secs(3), "{args:?}: took {took:?}");
+        assert!(
+            err.contains("interrupted by SIGTERM (stopped before the end of the input)"),
+            "{args:?}: {err}"
+        );
+        // The record that was in flight is written and counted; the silent one is neither.
+        let got: Vec<String> = jsonl(&written)
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(got, ids, "{args:?}");
+        assert_eq!(counts(&out)[0], ids.len() as u64, "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn an_input_file_that_vanishes_mid_run_is_an_error_record_naming_it() {
     let dir = TempDir::new("vanish");

@@ -38,7 +38,12 @@ pub fn authors(dom: &Dom, zone: &Zone) -> Vec<String> {
     // rel=author links outside comments and teasers, near the headline first.
     let rel_author = |range: Range<usize>| {
         range
-            .filter(|&i| dom.nodes[i].flags & flags::REL_AUTHOR != 0 && !zone.is_foreign(dom, i))
+            .filter(|&i| {
+                dom.nodes
+                    .get(i)
+                    .is_some_and(|n| n.flags & flags::REL_AUTHOR != 0)
+                    && !zone.is_foreign(dom, i)
+            })
             .flat_map(|i| clean_names(&spaced_text(dom, i)))
             .collect::<Vec<_>>()
     };
@@ -58,7 +63,9 @@ pub fn authors(dom: &Dom, zone: &Zone) -> Vec<String> {
 }
 
 fn is_byline_element(dom: &Dom, zone: &Zone, i: usize) -> bool {
-    let n = &dom.nodes[i];
+    let Some(n) = dom.nodes.get(i) else {
+        return false;
+    };
     if n.tag == Tag::Text || n.end as usize - i > 40 {
         return false;
     }
@@ -77,7 +84,7 @@ fn by_line(dom: &Dom, zone: &Zone, around: Range<usize>) -> Vec<String> {
             .expect("valid regex")
     });
     for i in around {
-        if dom.nodes[i].tag != Tag::Text || zone.is_foreign(dom, i) {
+        if !is_text(dom, i) || zone.is_foreign(dom, i) {
             continue;
         }
         let text = dom.text(i);
@@ -85,11 +92,14 @@ fn by_line(dom: &Dom, zone: &Zone, around: Range<usize>) -> Vec<String> {
             continue;
         }
         // "By" may stand alone in its text node with the name in the next element.
-        let parent = dom.nodes[i].parent as usize;
-        let line = if parent < dom.nodes.len() && dom.nodes[parent].end as usize - parent <= 12 {
-            spaced_text(dom, parent)
-        } else {
-            collapse(text)
+        let small_parent = dom.nodes.get(i).map(|n| n.parent as usize).filter(|&p| {
+            dom.nodes
+                .get(p)
+                .is_some_and(|parent| parent.end as usize - p <= 12)
+        });
+        let line = match small_parent {
+            Some(parent) => spaced_text(dom, parent),
+            None => collapse(text),
         };
         let names = clean_names(&line);
         if !names.is_empty() {
@@ -111,7 +121,7 @@ pub struct SeenDate {
 /// an update date.
 pub fn date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Option<SeenDate> {
     let headline = zone.headline?;
-    let headline_nodes = headline..dom.nodes[headline].end as usize;
+    let headline_nodes = headline..dom.nodes.get(headline)?.end as usize;
     let around = zone.around.clone()?;
     // Join the zone's text per block so that "5 <span>Jan</span> 2024" reads as one date.
     let mut line = String::new();
@@ -121,13 +131,14 @@ pub fn date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Option<Seen
     let mut flush = |line: &mut String| {
         for (date, start) in dates::find_all(line, order) {
             if bounds.admits(date) {
-                candidates.push((date, dates::is_update_label(&line[..start])));
+                let before = line.get(..start).unwrap_or_default();
+                candidates.push((date, dates::is_update_label(before)));
             }
         }
         line.clear();
     };
-    for i in around.clone() {
-        let n = &dom.nodes[i];
+    let nodes = dom.nodes.get(around.clone()).unwrap_or_default();
+    for (i, n) in around.clone().zip(nodes) {
         if n.tag.is_block() {
             flush(&mut line);
         }
@@ -151,7 +162,7 @@ pub fn date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Option<Seen
     // A dateline opening the first paragraph: "01.02.2022 – Der Arbeitsmarkt …".
     const DATELINE_CHARS: usize = 40;
     let first = around.end;
-    if first < dom.nodes.len() && dom.nodes[first].tag == Tag::P {
+    if dom.nodes.get(first).is_some_and(|n| n.tag == Tag::P) {
         let opening: String = collapse(&dom.inner_text(first))
             .chars()
             .take(DATELINE_CHARS + 20)
@@ -208,7 +219,7 @@ pub fn classed_date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Opt
         }
         let is_update = hints.contains("updated")
             || hints.contains("modified")
-            || dates::is_update_label(&text[..start]);
+            || dates::is_update_label(text.get(..start).unwrap_or_default());
         if !is_update {
             return Some(date);
         }
@@ -227,7 +238,7 @@ pub fn any_date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Option<
     const MAX_NODES: usize = 5000;
     let start = zone.headline.unwrap_or(0);
     (start..dom.nodes.len().min(start + MAX_NODES))
-        .filter(|&i| dom.nodes[i].tag == Tag::Text)
+        .filter(|&i| is_text(dom, i))
         .filter(|&i| {
             let t = dom.text(i);
             t.len() <= MAX_CHARS * 4
@@ -257,8 +268,8 @@ pub fn labelled_date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Op
     });
     // Labels and their dates are short: longer text nodes are running text.
     const MAX_LABEL_LINE: usize = 120;
-    for i in 0..dom.nodes.len() {
-        if dom.nodes[i].tag != Tag::Text {
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if n.tag != Tag::Text {
             continue;
         }
         let text = dom.text(i);
@@ -272,10 +283,8 @@ pub fn labelled_date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Op
             continue;
         }
         // The date follows in the same text or in the next text node ("<b>Datum:</b> 03.11.2021").
-        let mut rest = text[label.end()..].to_string();
-        if let Some(next) =
-            (i + 1..dom.nodes.len().min(i + 6)).find(|&j| dom.nodes[j].tag == Tag::Text)
-        {
+        let mut rest = text.get(label.end()..).unwrap_or_default().to_string();
+        if let Some(next) = (i + 1..dom.nodes.len().min(i + 6)).find(|&j| is_text(dom, j)) {
             rest.push(' ');
             rest.push_str(dom.text(next).chars().take(60).collect::<String>().as_str());
         }
@@ -292,17 +301,23 @@ pub fn labelled_date(dom: &Dom, zone: &Zone, order: Order, bounds: Bounds) -> Op
 /// An element's text with its text nodes joined by spaces: bylines are made of separate
 /// spans ("<span>Jonas Reiter</span><span>Apr 21</span>") that must not run together.
 fn spaced_text(dom: &Dom, i: usize) -> String {
-    let end = dom.nodes[i].end as usize;
+    let end = dom.nodes.get(i).map_or(i, |n| n.end as usize);
     let parts: Vec<&str> = (i + 1..end)
-        .filter(|&j| dom.nodes[j].tag == Tag::Text && !in_script(dom, j))
+        .filter(|&j| is_text(dom, j) && !in_script(dom, j))
         .map(|j| dom.text(j))
         .collect();
     collapse(&parts.join(" "))
 }
 
+fn is_text(dom: &Dom, i: usize) -> bool {
+    dom.nodes.get(i).is_some_and(|n| n.tag == Tag::Text)
+}
+
 fn in_script(dom: &Dom, text_node: usize) -> bool {
-    let p = dom.nodes[text_node].parent as usize;
-    p < dom.nodes.len() && matches!(dom.nodes[p].tag, Tag::Script | Tag::Style)
+    dom.nodes
+        .get(text_node)
+        .and_then(|n| dom.nodes.get(n.parent as usize))
+        .is_some_and(|p| matches!(p.tag, Tag::Script | Tag::Style))
 }
 
 /// Job titles and roles that bylines glue to names ("Ann Lee, Senior Reporter").
@@ -370,8 +385,8 @@ pub fn clean_names(raw: &str) -> Vec<String> {
     }
     let text = PREFIX.replace(&text, "");
     let text = match CUT.find(&text) {
-        Some(m) if m.start() > 0 => &text[..m.start()],
-        _ => &text[..],
+        Some(m) if m.start() > 0 => text.get(..m.start()).unwrap_or(&text),
+        _ => text.as_ref(),
     };
     let mut names = Vec::new();
     for part in SPLIT.split(text) {

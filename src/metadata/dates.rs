@@ -388,7 +388,7 @@ pub fn is_update_label(before: &str) -> bool {
         .expect("valid regex")
     });
     let tail_start = before.char_indices().rev().nth(30).map_or(0, |(i, _)| i);
-    UPDATE.is_match(&before[tail_start..])
+    UPDATE.is_match(before.get(tail_start..).unwrap_or(before))
 }
 
 #[cfg(test)]

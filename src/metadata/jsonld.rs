@@ -369,9 +369,9 @@ fn repair(text: &str) -> String {
         match c {
             '"' => in_string = true,
             '}' | ']' => {
-                let trimmed = out.trim_end().len();
-                if out[..trimmed].ends_with(',') {
-                    out.truncate(trimmed - 1);
+                if let Some(kept) = out.trim_end().strip_suffix(',') {
+                    let kept = kept.len();
+                    out.truncate(kept);
                 }
             }
             _ => {}

@@ -29,8 +29,10 @@ pub fn normalise_tag(tag: &str) -> Option<String> {
             2 => out.push_str(&part.to_ascii_uppercase()),
             4 => {
                 // Script subtags are title case: "Hans".
-                out.push_str(&part[..1].to_ascii_uppercase());
-                out.push_str(&part[1..].to_ascii_lowercase());
+                if let Some((first, rest)) = part.split_at_checked(1) {
+                    out.push_str(&first.to_ascii_uppercase());
+                    out.push_str(&rest.to_ascii_lowercase());
+                }
             }
             _ => out.push_str(&part.to_ascii_lowercase()),
         }

@@ -94,10 +94,11 @@ pub const SECTION: &[&str] = &[
     "category",
 ];
 
-/// Tags: one per tag (`article:tag`) or comma-separated lists.
-pub const TAGS: &[&str] = &[
-    "article:tag",
-    "og:article:tag",
+/// Tags, one per tag.
+pub const TAGS: &[&str] = &["article:tag", "og:article:tag"];
+
+/// Tags as comma-separated lists.
+pub const TAG_LISTS: &[&str] = &[
     "parsely-tags",
     "sailthru.tags",
     "news_keywords",

@@ -11,12 +11,12 @@ const FOREIGN_ITEMTYPES: [&str; 5] = ["Comment", "Review", "ListItem", "Answer",
 
 /// The `itemtype` of the nearest `itemscope` around `node` (the node itself excluded).
 fn enclosing_itemtype(dom: &Dom, node: usize) -> Option<&str> {
-    let mut p = dom.nodes[node].parent;
+    let mut p = dom.nodes.get(node)?.parent;
     while p != NO_PARENT {
         if let Ok(k) = dom.itemscopes.binary_search_by_key(&p, |(i, _)| *i) {
-            return Some(dom.itemscopes[k].1.as_str());
+            return dom.itemscopes.get(k).map(|(_, itemtype)| itemtype.as_str());
         }
-        p = dom.nodes[p as usize].parent;
+        p = dom.nodes.get(p as usize)?.parent;
     }
     None
 }
@@ -48,7 +48,9 @@ pub fn authors(dom: &Dom, zone: &Zone) -> Vec<String> {
     let mut names = Vec::new();
     for prop in own_props(dom, zone, &["author", "creator"]) {
         let node = prop.node as usize;
-        let end = dom.nodes[node].end;
+        let Some(end) = dom.nodes.get(node).map(|n| n.end) else {
+            continue;
+        };
         let inner_name = dom
             .props
             .iter()

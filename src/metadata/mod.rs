@@ -8,6 +8,10 @@
 //! it is. Every value is cleaned on the way in; dates are never in the future and never come
 //! from teasers, sidebars or comments.
 
+// Input-derived data: no indexing or string slicing that could panic on a hostile page
+// (here and in every submodule).
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 pub mod byline;
 pub mod dates;
 pub mod jsonld;
@@ -338,12 +342,14 @@ fn sitename(dom: &Dom, ld: &JsonLd, url: Option<&str>) -> Option<String> {
                 "neocities",
             ];
             let n = labels.len();
-            let skip = match n {
-                3.. if BLOG_HOSTS.contains(&labels[n - 2]) => 3,
-                3.. if labels[n - 2].len() <= 3 => 3,
+            let skip = match labels.iter().rev().nth(1) {
+                Some(label) if n >= 3 && BLOG_HOSTS.contains(label) => 3,
+                Some(label) if n >= 3 && label.len() <= 3 => 3,
                 _ => 2,
             };
-            n.checked_sub(skip).map(|i| labels[i].to_string())
+            n.checked_sub(skip)
+                .and_then(|i| labels.get(i))
+                .map(|label| label.to_string())
         })
         .filter(|s| s.chars().count() <= MAX_CHARS)
 }
@@ -360,12 +366,12 @@ fn categories(dom: &Dom, ld: &JsonLd, zone: &Zone) -> Vec<String> {
 }
 
 fn tags(dom: &Dom, ld: &JsonLd, zone: &Zone) -> Vec<String> {
-    let mut out = meta_tags::all(dom, &["article:tag", "og:article:tag"]);
+    let mut out = meta_tags::all(dom, meta_tags::TAGS);
     if out.is_empty() {
         out = ld.keywords.clone();
     }
     if out.is_empty() {
-        out = meta_tags::all(dom, &meta_tags::TAGS[2..])
+        out = meta_tags::all(dom, meta_tags::TAG_LISTS)
             .iter()
             .flat_map(|v| v.split(',').filter_map(clean_value))
             .collect();

@@ -283,27 +283,34 @@ fn count(dom: &Dom) -> Counts {
     let mut c = Counts::default();
     // Text length per element, summed bottom-up in one reverse pass.
     let mut len = vec![0u32; dom.nodes.len()];
-    for i in (0..dom.nodes.len()).rev() {
-        let n = &dom.nodes[i];
-        if n.tag == Tag::Text {
-            len[i] = dom.text(i).trim().len() as u32;
+    for (i, n) in dom.nodes.iter().enumerate().rev() {
+        let own = if n.tag == Tag::Text {
+            dom.text(i).trim().len() as u32
+        } else {
+            len.get(i).copied().unwrap_or(0)
+        };
+        if let Some(l) = len.get_mut(i) {
+            *l = own;
         }
-        if (n.parent as usize) < len.len() {
-            len[n.parent as usize] += len[i];
+        if let Some(parent) = len.get_mut(n.parent as usize) {
+            *parent += own;
         }
     }
-    for (i, n) in dom.nodes.iter().enumerate() {
+    for ((i, n), &chars) in dom.nodes.iter().enumerate().zip(&len) {
         match n.tag {
-            Tag::P if len[i] as usize >= LONG_PARAGRAPH => {
+            Tag::P if chars as usize >= LONG_PARAGRAPH => {
                 c.long_paragraphs += 1;
-                c.long_paragraph_chars += len[i];
+                c.long_paragraph_chars += chars;
             }
             Tag::H(2..=4) => {
                 let end = n.end as usize;
                 // A heading linking to its own anchor ("#p9001", a forum post's subject) is
                 // not a teaser for another page.
                 let linked = (i + 1..end)
-                    .any(|j| dom.nodes[j].tag == Tag::A && !dom.href(j).starts_with('#'))
+                    .any(|j| {
+                        dom.nodes.get(j).is_some_and(|a| a.tag == Tag::A)
+                            && !dom.href(j).starts_with('#')
+                    })
                     || dom
                         .nodes
                         .get(n.parent as usize)
@@ -322,7 +329,8 @@ fn count(dom: &Dom) -> Counts {
                     }
                     let t = t.trim_start().as_bytes();
                     if BASKET.iter().any(|b| {
-                        t.len() >= b.len() && t[..b.len()].eq_ignore_ascii_case(b.as_bytes())
+                        t.get(..b.len())
+                            .is_some_and(|start| start.eq_ignore_ascii_case(b.as_bytes()))
                     }) {
                         c.basket = true;
                     }
@@ -392,8 +400,10 @@ fn has_price(t: &str) -> bool {
         .any(|sign| {
             t.find(sign).is_some_and(|at| {
                 let digit_within = |s: &[u8]| s.iter().take(3).any(u8::is_ascii_digit);
-                let before: Vec<u8> = t.as_bytes()[..at].iter().rev().take(3).copied().collect();
-                digit_within(&t.as_bytes()[at + sign.len()..]) || digit_within(&before)
+                let (head, tail) = t.as_bytes().split_at_checked(at).unwrap_or_default();
+                let before: Vec<u8> = head.iter().rev().take(3).copied().collect();
+                let after = tail.get(sign.len()..).unwrap_or_default();
+                digit_within(after) || digit_within(&before)
             })
         })
 }

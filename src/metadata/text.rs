@@ -47,19 +47,19 @@ fn strip_tags(s: &str) -> String {
 pub fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| entity(&rest[1..e]));
-        match (end, decoded) {
+    while let Some((before, after_amp)) = rest.split_once('&') {
+        out.push_str(before);
+        // The `;` ends an entity of at most 9 characters.
+        let semicolon = after_amp.find(';').filter(|&e| e < 10);
+        let decoded = semicolon.and_then(|e| after_amp.get(..e)).and_then(entity);
+        match (semicolon, decoded) {
             (Some(e), Some(c)) => {
                 out.push(c);
-                rest = &rest[e + 1..];
+                rest = after_amp.get(e + 1..).unwrap_or_default();
             }
             _ => {
                 out.push('&');
-                rest = &rest[1..];
+                rest = after_amp;
             }
         }
     }

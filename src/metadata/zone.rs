@@ -65,7 +65,9 @@ fn is_foreign_below(dom: &Dom, node: usize, headline: Option<usize>) -> bool {
     // Above the container shared with the headline only an enclosing <article> still counts.
     let mut shared = false;
     while i != NO_PARENT {
-        let n = &dom.nodes[i as usize];
+        let Some(n) = dom.nodes.get(i as usize) else {
+            break;
+        };
         shared = shared || headline.is_some_and(|h| (i as usize) <= h && h < n.end as usize);
         match n.tag {
             Tag::Article => in_aside_or_footer = false,
@@ -124,11 +126,16 @@ fn around_headline(dom: &Dom, headline: usize) -> Range<usize> {
     const BEFORE: usize = 40;
     const AFTER: usize = 250;
     const PARAGRAPH_CHARS: usize = 200;
+    let Some(head) = dom.nodes.get(headline) else {
+        return headline..headline;
+    };
     let mut start = headline.saturating_sub(BEFORE);
     // Do not reach back past the start of the headline's own <article> or <header>.
-    let mut p = dom.nodes[headline].parent;
+    let mut p = head.parent;
     while p != NO_PARENT {
-        let n = &dom.nodes[p as usize];
+        let Some(n) = dom.nodes.get(p as usize) else {
+            break;
+        };
         if matches!(n.tag, Tag::Article | Tag::Header | Tag::Main) {
             start = start.max(p as usize);
             break;
@@ -136,9 +143,11 @@ fn around_headline(dom: &Dom, headline: usize) -> Range<usize> {
         p = n.parent;
     }
     let limit = (headline + AFTER).min(dom.nodes.len());
-    let mut end = dom.nodes[headline].end as usize;
+    let mut end = head.end as usize;
     while end < limit {
-        let n = &dom.nodes[end];
+        let Some(n) = dom.nodes.get(end) else {
+            break;
+        };
         if n.tag == Tag::P && dom.inner_text(end).chars().count() > PARAGRAPH_CHARS {
             break;
         }

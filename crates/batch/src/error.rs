@@ -26,3 +26,10 @@ pub enum Error {
     #[error(transparent)]
     Extract(#[from] gleaner::Error),
 }
+
+impl Error {
+    /// A read that a stop request ended (see `input::stdin`), not a fault of the input.
+    pub fn is_stopped(&self) -> bool {
+        matches!(self, Error::Io(e) if crate::input::stdin::is_stopped(e))
+    }
+}

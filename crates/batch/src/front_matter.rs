@@ -1,6 +1,9 @@
 //! Metadata headers for the text formats: a YAML front-matter block for Markdown, and
 //! `title:`/`author:`/`date:` lines for plain text (`--with-metadata`).
 
+// Input-derived data: no indexing or string slicing that could panic on a hostile page.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 use gleaner::Metadata;
 
 /// A YAML front-matter block (`---` … `---`) with the fields the page has. Strings are

@@ -42,7 +42,7 @@ pub fn parse_head(block: &[u8]) -> Result<ResponseHead, String> {
         }
         None => block.len(),
     };
-    let text = String::from_utf8_lossy(&block[..len]);
+    let text = String::from_utf8_lossy(block.get(..len).unwrap_or(block));
     let mut lines = text.lines();
     let status_line = lines.next().unwrap_or("").trim();
     let mut parts = status_line.split_whitespace();
@@ -147,15 +147,15 @@ pub fn looks_like_html(body: &[u8]) -> bool {
         b"<!--",
     ];
     let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
-    let start = body
-        .iter()
-        .position(|b| !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' '))
-        .unwrap_or(body.len());
-    let body = &body[start..];
+    // HTML's whitespace (tab, LF, FF, CR, space) is exactly `u8::is_ascii_whitespace`.
+    let body = body.trim_ascii_start();
     TAGS.iter().any(|tag| {
-        body.len() > tag.len()
-            && body[..tag.len()].eq_ignore_ascii_case(tag)
-            && (tag == b"<!--" || matches!(body[tag.len()], b' ' | b'>'))
+        let Some(&next) = body.get(tag.len()) else {
+            return false;
+        };
+        body.get(..tag.len())
+            .is_some_and(|open| open.eq_ignore_ascii_case(tag))
+            && (tag == b"<!--" || matches!(next, b' ' | b'>'))
     })
 }
 
@@ -193,7 +193,10 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
     let mut rest = body;
     let mut first = true;
     while let Some(line_end) = memchr::memchr(b'\n', rest) {
-        let line = std::str::from_utf8(&rest[..line_end]).ok();
+        let Some((line, after)) = rest.split_at_checked(line_end) else {
+            break;
+        };
+        let line = std::str::from_utf8(line).ok();
         let size = line.and_then(|l| {
             let hex = l.split(';').next()?.trim();
             usize::from_str_radix(hex, 16).ok()
@@ -205,19 +208,20 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
             break;
         };
         first = false;
-        rest = &rest[line_end + 1..];
+        rest = after.get(1..).unwrap_or_default();
         if size == 0 {
             break;
         }
-        let take = size.min(rest.len());
-        out.extend_from_slice(&rest[..take]);
-        rest = &rest[take..];
+        // A chunk longer than what is left keeps what arrived.
+        let (data, tail) = rest.split_at_checked(size).unwrap_or((rest, &[]));
+        out.extend_from_slice(data);
+        rest = tail;
         // The CRLF after the chunk data.
         let crlf = rest
             .iter()
             .take(2)
             .take_while(|b| matches!(b, b'\r' | b'\n'));
-        rest = &rest[crlf.count()..];
+        rest = rest.get(crlf.count()..).unwrap_or_default();
     }
     (!first).then_some(out)
 }

@@ -6,13 +6,19 @@
 //! page file, decoding an HTTP body, parsing a JSON line) is left in a [`Pending`] for the
 //! worker threads. Reading is bounded: no page is read past the configured page size.
 
+// Input-derived data: no indexing or string slicing that could panic on a hostile page
+// (here and in every submodule).
+#![cfg_attr(not(test), deny(clippy::indexing_slicing, clippy::string_slice))]
+
 pub mod http;
 pub mod jsonl;
+pub mod stdin;
 pub mod warc;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use crate::error::Error;
 
@@ -105,21 +111,23 @@ impl Source {
                 let name = p
                     .file_name()
                     .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-                // Extensions compare case-insensitively, as the directory walk does.
-                let strip = |stem: &str, ext: &str| -> Option<usize> {
-                    let cut = stem.len().checked_sub(ext.len())?;
-                    (cut > 0 && stem.is_char_boundary(cut) && stem[cut..].eq_ignore_ascii_case(ext))
-                        .then_some(cut)
-                };
-                let end = strip(&name, ".gz").unwrap_or(name.len());
-                let end = [".html", ".htm", ".xhtml"]
+                let stem = strip_extension(&name, ".gz").unwrap_or(&name);
+                [".html", ".htm", ".xhtml"]
                     .iter()
-                    .find_map(|ext| strip(&name[..end], ext))
-                    .unwrap_or(end);
-                name[..end].to_string()
+                    .find_map(|ext| strip_extension(stem, ext))
+                    .unwrap_or(stem)
+                    .to_string()
             }
         }
     }
+}
+
+/// `name` without the extension `ext` (compared case-insensitively, as the directory walk
+/// does); None when it does not end so, or is nothing but the extension.
+fn strip_extension<'a>(name: &'a str, ext: &str) -> Option<&'a str> {
+    let cut = name.len().checked_sub(ext.len())?;
+    let (stem, tail) = name.split_at_checked(cut)?;
+    (!stem.is_empty() && tail.eq_ignore_ascii_case(ext)).then_some(stem)
 }
 
 /// Expands INPUT arguments into sources. Directories are walked for the files whose
@@ -166,16 +174,17 @@ pub fn expand(inputs: &[String], only: Option<InputFormat>) -> Vec<Source> {
 /// Reads a source's bytes, unpacking gzip (by extension or magic bytes), at most `limit` + 1
 /// bytes so the caller can tell that a page was cut.
 pub fn read(source: &Source, limit: usize) -> Result<Vec<u8>, Error> {
+    match source {
+        Source::Stdin => read_from(std::io::stdin().lock(), limit),
+        Source::File(p) => read_from(std::fs::File::open(p)?, limit),
+    }
+}
+
+/// [`read`] from an open reader.
+fn read_from(input: impl Read, limit: usize) -> Result<Vec<u8>, Error> {
     let cap = limit as u64 + 1;
     let mut raw = Vec::new();
-    match source {
-        Source::Stdin => {
-            std::io::stdin().lock().take(cap).read_to_end(&mut raw)?;
-        }
-        Source::File(p) => {
-            std::fs::File::open(p)?.take(cap).read_to_end(&mut raw)?;
-        }
-    }
+    input.take(cap).read_to_end(&mut raw)?;
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(&raw[..])
@@ -187,13 +196,17 @@ pub fn read(source: &Source, limit: usize) -> Result<Vec<u8>, Error> {
     Ok(raw)
 }
 
-/// Opens a file or stdin for streaming, unpacking gzip when the data starts with its magic
-/// bytes (whatever the name says).
-pub fn open_stream(source: &Source) -> Result<Box<dyn BufRead + Send>, Error> {
-    let raw: Box<dyn Read + Send> = match source {
-        Source::Stdin => Box::new(std::io::stdin()),
+/// Opens a file, or stdin that `stop` ends, for reading.
+fn open_raw(source: &Source, stop: &Arc<AtomicBool>) -> Result<Box<dyn Read + Send>, Error> {
+    Ok(match source {
+        Source::Stdin => Box::new(stdin::Stdin::new(stop.clone())),
         Source::File(p) => Box::new(std::fs::File::open(p)?),
-    };
+    })
+}
+
+/// Buffers a file or stdin for streaming, unpacking gzip when the data starts with its magic
+/// bytes (whatever the name says).
+pub fn open_stream(raw: Box<dyn Read + Send>) -> Result<Box<dyn BufRead + Send>, Error> {
     let mut reader = BufReader::with_capacity(256 * 1024, raw);
     if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
         let gz = flate2::bufread::MultiGzDecoder::new(reader);
@@ -234,6 +247,9 @@ pub enum Pending {
     File(Source),
     /// A plain-text file (or stdin), read whole up to the page cap.
     TextFile(Source),
+    /// Stdin (a web page, or plain text when `is_text`), read whole up to the page cap
+    /// unless a stop request comes first.
+    Stdin { stdin: stdin::Stdin, is_text: bool },
     /// A WARC `response` record's HTTP body, still chunked or compressed as the server sent
     /// it; `cut` says the reader stopped at the page cap.
     Http {
@@ -268,7 +284,7 @@ impl Pending {
     /// The bytes this record holds in memory while it waits for a worker.
     pub fn held_bytes(&self) -> usize {
         match self {
-            Pending::File(_) | Pending::TextFile(_) => 0,
+            Pending::File(_) | Pending::TextFile(_) | Pending::Stdin { .. } => 0,
             Pending::Http { body, .. } => body.len(),
             Pending::Bytes { bytes, .. } => bytes.len(),
             Pending::JsonLine { bytes, .. } => bytes.len(),
@@ -290,6 +306,10 @@ impl Pending {
                 is_text: true,
                 ..plain(read(&source, limits.max_page_bytes).map(|b| (b, None)))
             },
+            Pending::Stdin { stdin, is_text } => Opened {
+                is_text,
+                ..plain(read_from(stdin, limits.max_page_bytes).map(|b| (b, None)))
+            },
             Pending::Http { head, body, cut } => plain(
                 http::decode_body(body, &head, cut, limits.max_page_bytes)
                     .map(|b| (b, head.charset.clone())),
@@ -301,19 +321,25 @@ impl Pending {
 }
 
 /// The records of one input, in order: a web-page file is one record; a WARC or JSONL input
-/// holds many. An input that cannot be opened is one failed record.
+/// holds many. An input that cannot be opened is one failed record. A read of stdin that
+/// waits when `stop` is set fails (see [`stdin::is_stopped`]).
 pub fn records(
     source: Source,
     format: InputFormat,
     limits: &ReadLimits,
+    stop: &Arc<AtomicBool>,
 ) -> Box<dyn Iterator<Item = Item> + Send> {
     let name: Arc<str> = source.name().into();
     if matches!(format, InputFormat::Html | InputFormat::Text) {
         let id = source.id();
-        let pending = if format == InputFormat::Text {
-            Pending::TextFile(source)
-        } else {
-            Pending::File(source)
+        let is_text = format == InputFormat::Text;
+        let pending = match source {
+            Source::Stdin => Pending::Stdin {
+                stdin: stdin::Stdin::new(stop.clone()),
+                is_text,
+            },
+            _ if is_text => Pending::TextFile(source),
+            _ => Pending::File(source),
         };
         let item = Item {
             source: name,
@@ -326,17 +352,11 @@ pub fn records(
         return Box::new(std::iter::once(item));
     }
     let opened = match format {
-        InputFormat::Warc => match &source {
-            Source::Stdin => Ok(Box::new(std::io::stdin()) as Box<dyn Read + Send>),
-            Source::File(p) => std::fs::File::open(p)
-                .map(|f| Box::new(f) as Box<dyn Read + Send>)
-                .map_err(Error::from),
-        }
-        .map(|r| {
+        InputFormat::Warc => open_raw(&source, stop).map(|r| {
             Box::new(warc::WarcItems::new(r, name.clone(), limits))
                 as Box<dyn Iterator<Item = Item> + Send>
         }),
-        _ => open_stream(&source).map(|r| {
+        _ => open_raw(&source, stop).and_then(open_stream).map(|r| {
             Box::new(jsonl::JsonlItems::new(r, name.clone(), limits))
                 as Box<dyn Iterator<Item = Item> + Send>
         }),

@@ -248,8 +248,8 @@ impl<R: Read> Stream<R> {
             Stream::GzMember(member, _) => member.fill_buf()?,
             Stream::GzIdle(_) | Stream::Swapping => return Ok(true),
         };
-        let n = next.len().min(START.len());
-        Ok(next[..n] == START[..n])
+        // The shorter of the two is a prefix of the other.
+        Ok(next.starts_with(START) || START.starts_with(next))
     }
 
     /// The decompressed bytes of the current record.
@@ -394,7 +394,8 @@ impl<R: Read> Input<R> {
             self.end -= self.pos;
             self.pos = 0;
             while self.end < n {
-                match self.inner.read(&mut self.buf[self.end..]) {
+                let free = self.buf.get_mut(self.end..).unwrap_or_default();
+                match self.inner.read(free) {
                     Ok(0) => break,
                     Ok(k) => self.end += k,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -405,7 +406,12 @@ impl<R: Read> Input<R> {
                 }
             }
         }
-        Ok(&self.buf[self.pos..self.end])
+        Ok(self.buffered())
+    }
+
+    /// The bytes read and not yet consumed.
+    fn buffered(&self) -> &[u8] {
+        self.buf.get(self.pos..self.end).unwrap_or_default()
     }
 
     /// Goes back to `offset` if the bytes from there are still in the buffer.
@@ -443,9 +449,8 @@ impl<R: Read> Input<R> {
 
 impl<R: Read> Read for Input<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
+        // Reading from the slice copies as much as fits in `out`.
+        let n = self.fill_buf()?.read(out)?;
         self.consume(n);
         Ok(n)
     }
@@ -456,7 +461,7 @@ impl<R: Read> BufRead for Input<R> {
         if self.pos == self.end {
             return self.peek(1);
         }
-        Ok(&self.buf[self.pos..self.end])
+        Ok(self.buffered())
     }
 
     fn consume(&mut self, n: usize) {
@@ -506,7 +511,7 @@ impl<R: Read> WarcItems<R> {
                 }
                 // A compressed body without a type cannot be sniffed: it goes to the extractor,
                 // which rejects binary data with an error.
-                let body_start = &block[head.len.min(block.len())..];
+                let body_start = block.get(head.len..).unwrap_or_default();
                 let unsniffable = head.mime.is_none() && !head.encodings.is_empty();
                 if !unsniffable && !http::is_html(head.mime.as_deref(), body_start) {
                     let what = head.mime.unwrap_or_else(|| "unrecognised data".into());

@@ -20,7 +20,9 @@
 //! A stop request (`Options::stop`, which the CLI sets on SIGTERM or SIGINT) ends the run
 //! gracefully: the reader takes no new record, the ones in flight (each bounded by its time
 //! budget) are written in order, and the summary says it was interrupted, so that every
-//! record it counts is in the output and `--resume` carries on from there.
+//! record it counts is in the output and `--resume` carries on from there. Stdin is read
+//! through `input::stdin`, which gives up waiting on a stop: a silent pipe cannot hold the
+//! run, and the record it was giving is neither written nor counted.
 
 pub mod dedup;
 mod flight;
@@ -199,7 +201,8 @@ pub fn run_and_then(
         written.map(|(summary, out)| {
             (
                 Summary {
-                    interrupted: stopped,
+                    // The writer's own flag: a record that a stop cut short.
+                    interrupted: stopped || summary.interrupted,
                     ..summary
                 },
                 out,
@@ -260,12 +263,12 @@ fn read_inputs<'s>(
     work: &'s Work<'s>,
     flight: &InFlight,
     results: &mpsc::Sender<writer::Finished>,
-    stop: &AtomicBool,
+    stop: &Arc<AtomicBool>,
     scope: Option<&rayon::Scope<'s>>,
 ) -> bool {
     let mut seq = 0u64;
     for (source, format) in sources {
-        let mut records = input::records(source.clone(), format, &work.limits);
+        let mut records = input::records(source.clone(), format, &work.limits, stop);
         let mut reading = true;
         while reading {
             if stop.load(Ordering::SeqCst) {
@@ -340,6 +343,8 @@ pub(crate) enum Outcome {
     Skipped,
     /// Already in the output file (`--resume`).
     AlreadyDone,
+    /// Its reading was cut short by a stop request: not written, not counted.
+    Stopped,
 }
 
 impl Work<'_> {
@@ -368,8 +373,8 @@ impl Work<'_> {
         let url = self.url.clone().or(url);
         let (mut record, page_bytes) = match content {
             Content::Page(pending) => match self.extract(pending, &source, id, url, deadline) {
-                Some(extracted) => extracted,
-                None => return Outcome::AlreadyDone,
+                Ok(extracted) => extracted,
+                Err(outcome) => return outcome,
             },
             Content::Skipped(_) | Content::Failed(_) if self.done.contains(&source, &id) => {
                 return Outcome::AlreadyDone;
@@ -388,7 +393,8 @@ impl Work<'_> {
         Outcome::Record(Box::new(record), page_bytes)
     }
 
-    /// Finishes reading a page and extracts it; None when the output already holds it.
+    /// Finishes reading a page and extracts it; the outcome instead when there is nothing
+    /// to write (the output holds it already, or a stop cut its reading short).
     fn extract(
         &self,
         pending: input::Pending,
@@ -396,12 +402,15 @@ impl Work<'_> {
         id: String,
         url: Option<String>,
         deadline: Deadline,
-    ) -> Option<(Record, u64)> {
+    ) -> Result<(Record, u64), Outcome> {
         let opened = pending.open(&self.limits);
+        if opened.page.as_ref().is_err_and(Error::is_stopped) {
+            return Err(Outcome::Stopped);
+        }
         let id = opened.id.unwrap_or(id);
         let url = opened.url.or(url);
         if self.done.contains(source, &id) {
-            return None;
+            return Err(Outcome::AlreadyDone);
         }
         let mut page_bytes = 0;
         let is_text = opened.is_text;
@@ -420,7 +429,7 @@ impl Work<'_> {
         });
         let mut record = Record::new(id, source.to_string(), url, result);
         record.passthrough = passthrough(opened.passthrough);
-        Some((record, page_bytes))
+        Ok((record, page_bytes))
     }
 }
 

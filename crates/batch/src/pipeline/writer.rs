@@ -100,6 +100,7 @@ fn write_one(sink: &mut Sink, summary: &mut Summary, outcome: Outcome) -> std::i
             summary.read += 1;
             summary.skipped += 1;
         }
+        Outcome::Stopped => summary.interrupted = true,
         Outcome::Record(mut record, page_bytes) => {
             summary.page_bytes += page_bytes;
             if let Some(dedup) = sink.dedup.as_mut()

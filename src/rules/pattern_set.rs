@@ -6,10 +6,14 @@
 //! (an Aho-Corasick scan, ASCII case-blind); patterns without one are always tried. The
 //! answer is the same as the whole set's: a pattern skipped cannot match.
 
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
-use regex_automata::meta;
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Input, meta};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// At most this many strings in a literal set: beyond it a sub-pattern tells nothing.
@@ -23,17 +27,61 @@ const NON_ASCII_FOLDS: [&str; 2] = ["\u{17F}", "\u{212A}"];
 /// One pattern: its syntax tree, compiled on first use.
 struct Pattern {
     hir: Hir,
-    regex: OnceLock<Option<meta::Regex>>,
+    engine: OnceLock<Engine>,
+}
+
+type CachePool = Pool<Cache, Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>>;
+
+/// How a pattern is matched: a forward lazy DFA alone (a set only asks whether a pattern
+/// matches, so the reverse automata and the other engines the regex crate builds are not
+/// needed), or, where the DFA cannot serve, the regex crate's engine.
+enum Engine {
+    Dfa(Box<(DFA, CachePool, OnceLock<Option<meta::Regex>>)>),
+    Meta(Option<meta::Regex>),
 }
 
 impl Pattern {
     /// The pattern matches `text`. One that does not compile (past the size limit) never
     /// matches.
     fn is_match(&self, text: &str) -> bool {
-        let regex = self
-            .regex
-            .get_or_init(|| meta::Regex::builder().build_from_hir(&self.hir).ok());
-        regex.as_ref().is_some_and(|r| r.is_match(text))
+        match self.engine.get_or_init(|| self.compile()) {
+            Engine::Dfa(parts) => {
+                let (dfa, caches, fallback) = &**parts;
+                let input = Input::new(text).earliest(true);
+                match dfa.try_search_fwd(&mut caches.get(), &input) {
+                    Ok(found) => found.is_some(),
+                    // The DFA gave up (it never does as configured): the full engine decides.
+                    Err(_) => fallback
+                        .get_or_init(|| self.meta())
+                        .as_ref()
+                        .is_some_and(|r| r.is_match(text)),
+                }
+            }
+            Engine::Meta(regex) => regex.as_ref().is_some_and(|r| r.is_match(text)),
+        }
+    }
+
+    fn compile(&self) -> Engine {
+        // An empty match could fall inside a character, which the regex crate rejects and
+        // a bare DFA does not: patterns that can match empty text keep the full engine.
+        let never_empty = self.hir.properties().minimum_len().is_some_and(|n| n > 0);
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
+            .build_from_hir(&self.hir);
+        let dfa = nfa.ok().and_then(|nfa| DFA::builder().build_from_nfa(nfa).ok());
+        match dfa {
+            Some(dfa) if never_empty => {
+                let for_pool = dfa.clone();
+                let create: Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe> =
+                    Box::new(move || for_pool.create_cache());
+                Engine::Dfa(Box::new((dfa, Pool::new(create), OnceLock::new())))
+            }
+            _ => Engine::Meta(self.meta()),
+        }
+    }
+
+    fn meta(&self) -> Option<meta::Regex> {
+        meta::Regex::builder().build_from_hir(&self.hir).ok()
     }
 }
 
@@ -75,7 +123,7 @@ impl PatternSet {
             .into_iter()
             .map(|hir| Pattern {
                 hir,
-                regex: OnceLock::new(),
+                engine: OnceLock::new(),
             })
             .collect();
         Ok(PatternSet {

@@ -18,6 +18,8 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// At most this many strings in a literal set: beyond it a sub-pattern tells nothing.
 const MAX_STRINGS: usize = 64;
+/// Required literals are cut to this many bytes.
+const LITERAL_BYTES: usize = 8;
 /// A character class of at most this many characters counts as a set of literals.
 const MAX_CLASS_CHARS: u32 = 16;
 /// Characters that case-fold to an ASCII letter (`ſ` to s, the Kelvin sign to k): the ASCII
@@ -102,7 +104,7 @@ impl PatternSet {
         let mut strings: Vec<Vec<u8>> = Vec::new();
         let mut ungated = Vec::new();
         for (i, hir) in hirs.iter().enumerate() {
-            match required(&facts(hir)).map(minimal) {
+            match required(&facts(hir)).map(|set| minimal(truncated(set))) {
                 Some(set) => {
                     owner.extend(std::iter::repeat_n(i, set.len()));
                     strings.extend(set);
@@ -307,6 +309,15 @@ fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
         .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
         .collect();
     Some(dedup(all))
+}
+
+/// The first `LITERAL_BYTES` of each string (what starts a required string is required too):
+/// a smaller automaton to build, nearly as selective.
+fn truncated(set: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    dedup(set.into_iter().map(|mut s| {
+        s.truncate(LITERAL_BYTES);
+        s
+    }).collect())
 }
 
 /// `set` without the strings that hold another of its strings: finding that one is enough.

@@ -138,7 +138,8 @@ impl PatternSet {
 
     /// Some pattern of the set matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        if NON_ASCII_FOLDS.iter().any(|c| text.contains(c)) {
+        // An ASCII text (most) cannot hold them: one quick scan instead of two searches.
+        if !text.is_ascii() && NON_ASCII_FOLDS.iter().any(|c| text.contains(c)) {
             return self.patterns.iter().any(|p| p.is_match(text));
         }
         if self.ungated.iter().any(|&i| self.patterns[i].is_match(text)) {
@@ -147,10 +148,12 @@ impl PatternSet {
         let Some(literals) = &self.literals else {
             return false;
         };
-        // Each pattern is tried once, however many of its literals the text holds.
-        let mut tried = vec![false; self.patterns.len()];
+        // Each pattern is tried once, however many of its literals the text holds; the
+        // record is allocated at the first literal found (most texts hold none).
+        let mut tried: Vec<bool> = Vec::new();
         literals.find_overlapping_iter(text).any(|m| {
             let i = self.owner[m.pattern().as_usize()];
+            tried.resize(self.patterns.len(), false);
             !std::mem::replace(&mut tried[i], true) && self.patterns[i].is_match(text)
         })
     }

@@ -55,10 +55,9 @@ impl Rules {
     }
 }
 
-/// The lazy DFA's cache for a pattern set, per thread. With over a hundred case-insensitive
-/// patterns the regex crate's default (2 MiB) fills and is cleared again and again; the cache
-/// only grows as far as the pages need.
-const DFA_CACHE_BYTES: usize = 32 << 20;
+mod pattern_set;
+
+pub use pattern_set::PatternSet;
 
 /// `pattern` with ASCII word boundaries: a Unicode `\b` makes the lazy DFA give up on
 /// non-ASCII text and the search fall back to the slow NFA engine.
@@ -69,20 +68,27 @@ pub fn ascii_word_boundaries(pattern: &str) -> String {
 /// Compiles the patterns of `clean.<name>` into one case-insensitive set, each pattern put
 /// in `shape` first (anchored to the whole line, say). `\b` is an ASCII word boundary:
 /// Unicode ones keep the regex crate off its fast DFA for any text with a non-ASCII letter,
-/// and at the edges of the listed words ASCII boundaries serve.
+/// and at the edges of the listed words ASCII boundaries serve. The patterns are parsed (and
+/// so checked) here; each is compiled when a text first needs it (see [`PatternSet`]).
 pub fn pattern_set(
     name: &str,
     patterns: &[String],
     shape: impl Fn(&str) -> String,
-) -> Result<regex::RegexSet, Error> {
-    let ascii_boundaries = |p: &String| format!("(?i){}", shape(&ascii_word_boundaries(p)));
-    regex::RegexSetBuilder::new(patterns.iter().map(ascii_boundaries))
-        .dfa_size_limit(DFA_CACHE_BYTES)
-        .build()
-        .map_err(|e| Error::Config {
-            source_name: format!("rules: clean.{name}"),
-            message: e.to_string(),
-        })
+) -> Result<PatternSet, Error> {
+    let err = |message: String| Error::Config {
+        source_name: format!("rules: clean.{name}"),
+        message,
+    };
+    let parse = |p: &String| {
+        regex_syntax::parse(&format!("(?i){}", shape(&ascii_word_boundaries(p))))
+            .map_err(|e| e.to_string())
+    };
+    let hirs = patterns
+        .iter()
+        .map(parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(err)?;
+    PatternSet::new(hirs).map_err(err)
 }
 
 /// Deep-merges `over` into `base`: tables merge key by key, any other value replaces.

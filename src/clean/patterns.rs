@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use crate::rules::CleanRules;
 
 /// What a boilerplate match is.
@@ -40,16 +42,19 @@ impl Word {
 #[derive(Clone, Debug)]
 pub struct Patterns {
     /// Patterns whose first word is exact, keyed by that word.
-    by_first_word: HashMap<String, Vec<Pattern>>,
+    by_first_word: HashMap<String, Vec<Pattern>, FixedState>,
     /// Patterns whose first word is a prefix: tried on every token.
     prefixed: Vec<Pattern>,
+    /// For each first byte of a token (256: the empty token), the prefixed patterns that
+    /// can start there, in table order: a token is tried against a few, not all thirty.
+    prefixed_by_byte: Vec<Vec<usize>>,
     positive: Vec<String>,
     negative: Vec<String>,
 }
 
 impl Patterns {
     pub fn new(cfg: &CleanRules) -> Patterns {
-        let mut by_first_word: HashMap<String, Vec<Pattern>> = HashMap::new();
+        let mut by_first_word: HashMap<String, Vec<Pattern>, FixedState> = HashMap::default();
         let mut prefixed = Vec::new();
         for row in &cfg.boilerplate {
             let words: Vec<Word> = row
@@ -76,6 +81,7 @@ impl Patterns {
         }
         Patterns {
             by_first_word,
+            prefixed_by_byte: by_first_byte(&prefixed),
             prefixed,
             positive: cfg.positive_hints.clone(),
             negative: cfg.negative_hints.clone(),
@@ -89,7 +95,13 @@ impl Patterns {
             self.by_first_word
                 .get(*token)
                 .and_then(|ps| ps.iter().find(|p| matches_at(&p.words, rest)))
-                .or_else(|| self.prefixed.iter().find(|p| matches_at(&p.words, rest)))
+                .or_else(|| {
+                    let byte = token.as_bytes().first().map_or(256, |&b| usize::from(b));
+                    self.prefixed_by_byte[byte]
+                        .iter()
+                        .map(|&i| &self.prefixed[i])
+                        .find(|p| matches_at(&p.words, rest))
+                })
                 .map(|p| p.kind)
         })
     }
@@ -105,6 +117,20 @@ impl Patterns {
         let neg = tokens.iter().any(|t| self.negative.iter().any(|n| n == t));
         pos as i8 - neg as i8
     }
+}
+
+/// Which prefixed patterns a token starting with each byte can match (an empty prefix
+/// matches every token), in table order so that the first match stays the first.
+fn by_first_byte(prefixed: &[Pattern]) -> Vec<Vec<usize>> {
+    (0..=256)
+        .map(|byte| {
+            let starts = |p: &Pattern| match p.words.first().and_then(|w| w.text.as_bytes().first()) {
+                None => true,
+                Some(&b) => usize::from(b) == byte,
+            };
+            (0..prefixed.len()).filter(|&i| starts(&prefixed[i])).collect()
+        })
+        .collect()
 }
 
 fn matches_at(pattern: &[Word], tokens: &[&str]) -> bool {

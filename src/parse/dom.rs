@@ -486,7 +486,7 @@ fn push_tokens(out: &mut String, value: &str) {
 /// most 8 characters with a digit or an upper-case letter is taken for a hash (BEM elements,
 /// "teaser__headline", are lower-case words).
 fn without_module_hash(class: &str) -> &str {
-    match class.rsplit_once("__") {
+    match last_split(class) {
         Some((name, suffix))
             if !name.is_empty()
                 && (1..=8).contains(&suffix.len())
@@ -501,6 +501,13 @@ fn without_module_hash(class: &str) -> &str {
         }
         _ => class,
     }
+}
+
+/// `class.rsplit_once("__")` by a byte scan: the string searcher's setup costs more than
+/// the search on names this short, and this runs on every class of the page.
+fn last_split(class: &str) -> Option<(&str, &str)> {
+    let at = class.as_bytes().windows(2).rposition(|w| w == b"__")?;
+    Some((&class[..at], &class[at + 2..]))
 }
 
 fn push_class_tokens(out: &mut String, value: &str) {
@@ -571,6 +578,13 @@ fn hides(style: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_split_is_rsplit_once() {
+        for class in ["a__b", "a___b", "__", "a_b", "", "x__y__z", "é__ü", "____"] {
+            assert_eq!(last_split(class), class.rsplit_once("__"), "{class}");
+        }
+    }
 
     #[test]
     fn hiding_styles() {

@@ -10,9 +10,11 @@
 //! The names are the contract with the model file: a model lists the names it was trained
 //! on, and [`super::trees::Model`] refuses a file whose names differ.
 
-use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+
+use foldhash::fast::FixedState;
 
 use crate::clean::Cleaned;
 use crate::metadata::PageType;
@@ -223,25 +225,21 @@ struct Repeat {
     first: bool,
 }
 
+/// Counted by the text itself in a foldhash map (this runs on every block of every page):
+/// SipHash over each text, twice, cost more than the rest of the count.
 fn repeat_counts(blocks: &[Block]) -> Vec<Repeat> {
-    let hash_of = |b: &Block| {
-        let mut h = DefaultHasher::new();
-        b.text.hash(&mut h);
-        h.finish()
-    };
-    let mut count: HashMap<u64, u32> = HashMap::with_capacity(blocks.len());
+    let mut count: HashMap<&str, u32, FixedState> =
+        HashMap::with_capacity_and_hasher(blocks.len(), FixedState::default());
     for b in blocks {
-        *count.entry(hash_of(b)).or_default() += 1;
+        *count.entry(b.text.as_str()).or_default() += 1;
     }
-    let mut seen: HashMap<u64, ()> = HashMap::with_capacity(blocks.len());
+    let mut seen: HashSet<&str, FixedState> =
+        HashSet::with_capacity_and_hasher(blocks.len(), FixedState::default());
     blocks
         .iter()
-        .map(|b| {
-            let h = hash_of(b);
-            Repeat {
-                others: count[&h] - 1,
-                first: seen.insert(h, ()).is_none(),
-            }
+        .map(|b| Repeat {
+            others: count.get(b.text.as_str()).map_or(0, |c| c - 1),
+            first: seen.insert(b.text.as_str()),
         })
         .collect()
 }
@@ -633,7 +631,9 @@ fn sibling_look_alikes(dom: &Dom) -> Vec<u32> {
     let signatures: Vec<Option<u64>> = (0..n)
         .map(|i| (dom.nodes[i].tag != Tag::Text && dom.nodes[i].parent != NO_PARENT).then(|| signature(i)))
         .collect();
-    let mut count: HashMap<u64, u32> = HashMap::new();
+    // foldhash and room for every node: the map is only counted into and looked up.
+    let mut count: HashMap<u64, u32, FixedState> =
+        HashMap::with_capacity_and_hasher(n, FixedState::default());
     for s in signatures.iter().flatten() {
         *count.entry(*s).or_default() += 1;
     }

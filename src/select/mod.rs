@@ -16,7 +16,7 @@ pub mod trees;
 
 use std::collections::{HashMap, HashSet};
 
-use regex::RegexSet;
+use crate::rules::PatternSet;
 
 use crate::rules::{CleanRules, ModeRules, ascii_word_boundaries, pattern_set};
 use crate::deadline::Deadline;
@@ -25,8 +25,8 @@ use crate::score::{Block, BlockKind};
 
 /// Text-level clutter recognisers from `config.toml`, compiled once.
 pub struct ClutterText {
-    lines: RegexSet,
-    dates: RegexSet,
+    lines: PatternSet,
+    dates: PatternSet,
     date_line_max_words: u32,
     max_chars: u32,
     photo_credit: regex::Regex,

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use regex::RegexSet;
+use crate::rules::PatternSet;
 
 use crate::rules::{CleanRules, ModeRules, ParagraphRules, pattern_set};
 use crate::deadline::Deadline;
@@ -22,9 +22,9 @@ use super::{ClutterText, keep_blocks_judged, listing};
 pub struct Paragraphs {
     stop_words: StopWords,
     /// Headings that open a section of clutter: "Recent Posts", "Ähnliche Beiträge".
-    section_starts: RegexSet,
+    section_starts: PatternSet,
     /// Headings that open a comment section ("12 Comments", "Leave a Reply").
-    comment_starts: RegexSet,
+    comment_starts: PatternSet,
     cfg: ParagraphRules,
 }
 

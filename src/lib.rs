@@ -341,7 +341,8 @@ impl Extractor {
         let mut kept = match &self.model {
             Some(model) => {
                 let mut scores = learned::Scores::default();
-                let page = self.feature_page(&dom, &cleaned, &blocks, &verdicts, &metadata);
+                let first = self.first_pass(&blocks);
+                let page = self.feature_page(&dom, &cleaned, &blocks, &verdicts, &first, &metadata);
                 learned::score(model, &page, &mut scores);
                 learned::kept(&blocks, &scores.scores, model, cfg.mode)
             }
@@ -404,8 +405,9 @@ impl Extractor {
         let decoded = decode::decode(bytes, page.charset, page.url, &rules.decode)?;
         catch_panics(|| {
             let st = self.stages(&decoded.text, page.url, Deadline::NONE)?;
-            let fp =
-                self.feature_page(&st.dom, &st.cleaned, &st.blocks, &st.verdicts, &st.metadata);
+            let first = self.first_pass(&st.blocks);
+            let (dom, cleaned, blocks) = (&st.dom, &st.cleaned, &st.blocks);
+            let fp = self.feature_page(dom, cleaned, blocks, &st.verdicts, &first, &st.metadata);
             let mut rows = Vec::new();
             select::features::compute(&fp, &mut rows);
             let scores = self.model.as_ref().map(|m| {
@@ -445,6 +447,13 @@ impl Extractor {
         render::render(&kept, self.config.style)
     }
 
+    /// jusText's first pass (balanced thresholds) over every block: only the learned model
+    /// reads it, so the rules alone never pay for it.
+    fn first_pass(&self, blocks: &[Block]) -> select::FirstPass {
+        let cfg = self.config.rules().select.for_mode(Mode::Balanced);
+        select::first_pass(blocks, &self.clutter_text, cfg)
+    }
+
     /// What the learned model's features are computed from.
     fn feature_page<'p>(
         &'p self,
@@ -452,6 +461,7 @@ impl Extractor {
         cleaned: &'p clean::Cleaned,
         blocks: &'p [Block],
         verdicts: &'p RuleVerdicts,
+        first: &'p select::FirstPass,
         metadata: &Metadata,
     ) -> select::features::Page<'p> {
         let sample: String = blocks.iter().take(40).map(|b| b.text.as_str()).collect();
@@ -462,7 +472,8 @@ impl Extractor {
             rules: select::features::RuleVerdicts {
                 container: verdicts.container,
                 kept: &verdicts.kept,
-                classes: &verdicts.classes,
+                classes: &first.classes,
+                clutter: &first.clutter,
                 listing: verdicts.listing,
             },
             page_type: metadata.page_type,
@@ -501,11 +512,6 @@ impl Extractor {
         let keep =
             select::keep_blocks(&refs(&candidates), &self.clutter_text, select_cfg, deadline);
         let mut kept = only_kept_indices(candidates, keep);
-        let classes = select::first_classes(
-            blocks,
-            &self.clutter_text,
-            rules.select.for_mode(Mode::Balanced),
-        );
         let listing = !deadline.passed() && listing::is_listing(refs(&kept), blocks, select_cfg);
         if deadline.passed() {
             kept.clear(); // the caller reports the overrun
@@ -537,7 +543,6 @@ impl Extractor {
         RuleVerdicts {
             container,
             kept: flags,
-            classes,
             listing,
         }
     }
@@ -574,8 +579,6 @@ struct RuleVerdicts {
     container: Option<usize>,
     /// Per block: kept.
     kept: Vec<bool>,
-    /// Per block: jusText's first-pass class (balanced thresholds).
-    classes: Vec<select::Class>,
     listing: bool,
 }
 

@@ -10,9 +10,8 @@
 //! The names are the contract with the model file: a model lists the names it was trained
 //! on, and [`super::trees::Model`] refuses a file whose names differ.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use foldhash::fast::FixedState;
 
@@ -171,6 +170,8 @@ pub struct RuleVerdicts<'a> {
     pub kept: &'a [bool],
     /// Per block: jusText's first-pass class.
     pub classes: &'a [Class],
+    /// Per block: a clutter line.
+    pub clutter: &'a [bool],
     /// The rules took the page for a listing.
     pub listing: bool,
 }
@@ -207,7 +208,7 @@ pub fn compute(page: &Page, rows: &mut Vec<f32>) {
             row[at] = v;
             at += 1;
         };
-        own_features(b, page, &repeats[i], &mut lower, &mut put);
+        own_features(i, b, page, &repeats[i], &mut lower, &mut put);
         put(i as f32 / n as f32);
         put(chars_before as f32 / totals.chars.max(1) as f32);
         rule_features(i, b, page, &markup, &totals, &mut put);
@@ -245,6 +246,7 @@ fn repeat_counts(blocks: &[Block]) -> Vec<Repeat> {
 }
 
 fn own_features(
+    i: usize,
     b: &Block,
     page: &Page,
     repeat: &Repeat,
@@ -280,7 +282,7 @@ fn own_features(
     put(shares.digits);
     put(shares.upper);
     put(shares.symbols);
-    put(flag(page.clutter.is_clutter(b)));
+    put(flag(page.rules.clutter[i]));
     put(flag(page.clutter.is_photo_credit(&b.text)));
     put(match page.stop_words {
         Some(list) => stopwords::density_with(list, &b.text, lower).0 as f32,
@@ -610,12 +612,14 @@ impl Markup {
 }
 
 /// For every element, how many of its siblings (itself included) share its tag and class
-/// words (digits dropped: "post-1" and "post-2" look alike). Text nodes get 0.
+/// words (digits dropped: "post-1" and "post-2" look alike). Text nodes get 0. The signatures
+/// are foldhash (SipHash over every element of the page cost more than the rest of the model's
+/// markup pass).
 fn sibling_look_alikes(dom: &Dom) -> Vec<u32> {
     let n = dom.nodes.len();
     let signature = |i: usize| {
         let node = &dom.nodes[i];
-        let mut h = DefaultHasher::new();
+        let mut h = FixedState::default().build_hasher();
         node.parent.hash(&mut h);
         std::mem::discriminant(&node.tag).hash(&mut h);
         if let Tag::H(level) = node.tag {

@@ -396,14 +396,35 @@ fn keep_headings_over_text(
     }
 }
 
-/// jusText's first pass over every block: its class on its own, before the neighbours.
-pub fn first_classes(blocks: &[Block], clutter: &ClutterText, cfg: &ModeRules) -> Vec<Class> {
-    blocks.iter().map(|b| classify(b, clutter, cfg)).collect()
+/// jusText's first pass over every block of a page, for the learned model's features.
+pub struct FirstPass {
+    /// Per block: its class on its own, before the neighbours.
+    pub classes: Vec<Class>,
+    /// Per block: a clutter line (see [`ClutterText::is_clutter`]), kept because the
+    /// features need it too and it is the costly part of classifying.
+    pub clutter: Vec<bool>,
+}
+
+pub fn first_pass(blocks: &[Block], clutter: &ClutterText, cfg: &ModeRules) -> FirstPass {
+    let is_clutter: Vec<bool> = blocks.iter().map(|b| clutter.is_clutter(b)).collect();
+    FirstPass {
+        classes: blocks
+            .iter()
+            .zip(&is_clutter)
+            .map(|(b, &c)| classify_known(b, c, clutter, cfg))
+            .collect(),
+        clutter: is_clutter,
+    }
 }
 
 fn classify(b: &Block, clutter: &ClutterText, cfg: &ModeRules) -> Class {
+    classify_known(b, clutter.is_clutter(b), clutter, cfg)
+}
+
+/// [`classify`], told whether the block is a clutter line.
+fn classify_known(b: &Block, is_clutter: bool, clutter: &ClutterText, cfg: &ModeRules) -> Class {
     let chars = b.chars as usize;
-    if clutter.is_clutter(b) {
+    if is_clutter {
         return Class::Bad;
     }
     // A figure caption that credits its photo describes a picture the text does not show.

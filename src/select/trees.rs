@@ -33,24 +33,37 @@ pub struct Model {
     base: f64,
     splits: Vec<Split>,
     leaves: Vec<f64>,
-    trees: Vec<Tree>,
+    /// Each tree's root: a [`Child`] (a tree may be a single leaf).
+    roots: Vec<Child>,
 }
 
-/// One tree's place in the shared arrays.
-#[derive(Clone, Copy, Debug)]
-struct Tree {
-    first_split: u32,
-    split_count: u32,
-    first_leaf: u32,
-}
+/// A split's child, or a tree's root: `>= 0` the split at that index of `Model::splits`,
+/// `< 0` the leaf `-1 - child` of `Model::leaves`. A split's children come after it.
+type Child = i32;
+
+/// Rows are copied into this many slots, so that a feature index (a `u8`) never needs a
+/// bounds check in the walk.
+const FEATURE_SLOTS: usize = 256;
 
 #[derive(Clone, Copy, Debug)]
 struct Split {
-    feature: u16,
-    threshold: f64,
-    /// A child: `>= 0` a split of the same tree (relative to its first), `< 0` leaf `-1-child`.
-    left: i32,
-    right: i32,
+    /// The file's threshold rounded down to an `f32`: for every `f32` value `v`,
+    /// `v <= threshold` says what `v as f64 <= file threshold` says (see [`at_most`]).
+    threshold: f32,
+    left: Child,
+    right: Child,
+    feature: u8,
+}
+
+/// The largest `f32` at or below `t`. Features are `f32`, so comparing them with this is the
+/// same as comparing them, widened, with `t`, and the walk needs no conversion per step.
+fn at_most(t: f64) -> f32 {
+    let rounded = t as f32;
+    if rounded as f64 > t {
+        rounded.next_down()
+    } else {
+        rounded
+    }
 }
 
 impl Model {
@@ -72,6 +85,9 @@ impl Model {
             return Err(err(format!("not a model file (first line {magic:?}, want {MAGIC:?})")));
         }
         let n = header_number(next("features")?, "features").map_err(&err)?;
+        if n > FEATURE_SLOTS {
+            return Err(err(format!("{n} features (at most {FEATURE_SLOTS})")));
+        }
         let mut names = Vec::with_capacity(n);
         for _ in 0..n {
             names.push(next("the feature names")?.1.to_string());
@@ -98,7 +114,7 @@ impl Model {
             base,
             splits: Vec::new(),
             leaves: Vec::new(),
-            trees: Vec::with_capacity(tree_count),
+            roots: Vec::with_capacity(tree_count),
         };
         for _ in 0..tree_count {
             model.read_tree(&mut next, n).map_err(&err)?;
@@ -106,7 +122,8 @@ impl Model {
         Ok(model)
     }
 
-    /// Reads one `tree` section and checks that every child it names exists.
+    /// Reads one `tree` section, checks that every child it names exists and comes after its
+    /// split, and appends the tree with its children made indices into the shared arrays.
     fn read_tree<'l>(
         &mut self,
         next: &mut impl FnMut(&str) -> Result<(usize, &'l str), Error>,
@@ -114,11 +131,7 @@ impl Model {
     ) -> Result<(), String> {
         let text_of = |e: Error| e.to_string();
         let split_count = header_number(next("a tree").map_err(text_of)?, "tree")?;
-        let tree = Tree {
-            first_split: self.splits.len() as u32,
-            split_count: split_count as u32,
-            first_leaf: self.leaves.len() as u32,
-        };
+        let mut splits = Vec::with_capacity(split_count.min(1 << 16));
         for _ in 0..split_count {
             let (at, line) = next("a split").map_err(text_of)?;
             let v = numbers(at, line, "")?;
@@ -128,31 +141,45 @@ impl Model {
             if feature < 0.0 || feature as usize >= features {
                 return Err(format!("line {at}: no feature {feature}"));
             }
-            self.splits.push(Split {
-                feature: feature as u16,
-                threshold,
-                left: left as i32,
-                right: right as i32,
-            });
+            splits.push((feature as u8, at_most(threshold), left, right));
         }
         let (at, line) = next("leaves").map_err(text_of)?;
         if !line.starts_with("leaves") {
             return Err(format!("line {at}: expected the leaves"));
         }
         let leaves = numbers(at, line, "leaves")?;
-        let leaf_count = leaves.len() as i32;
-        self.leaves.extend(leaves);
-        let tree_splits = &self.splits[tree.first_split as usize..];
-        let valid = |child: i32| {
-            (child >= 0 && (child as usize) < split_count) || (child < 0 && -1 - child < leaf_count)
-        };
-        if split_count == 0 && leaf_count != 1 {
+        if split_count == 0 && leaves.len() != 1 {
             return Err(format!("line {at}: a tree without splits has one leaf"));
         }
-        if let Some(s) = tree_splits.iter().find(|s| !valid(s.left) || !valid(s.right)) {
-            return Err(format!("a split's child {} / {} does not exist", s.left, s.right));
+        let (first_split, first_leaf) = (self.splits.len(), self.leaves.len());
+        if first_split + split_count > i32::MAX as usize || first_leaf + leaves.len() > i32::MAX as usize {
+            return Err("the trees are too big".to_string());
         }
-        self.trees.push(tree);
+        // A child in the file is relative to its tree: `>= 0` a split, `< 0` leaf `-1-child`.
+        let absolute = |child: f64, own: usize| -> Result<Child, String> {
+            if child >= 0.0 && (child as usize) < split_count && child as usize > own {
+                Ok((first_split + child as usize) as Child)
+            } else if child < 0.0 && ((-1.0 - child) as usize) < leaves.len() {
+                Ok(-1 - (first_leaf + (-1.0 - child) as usize) as Child)
+            } else if child >= 0.0 && (child as usize) <= own {
+                Err(format!("split {own} of a tree names a child before it"))
+            } else {
+                Err(format!("a split's child {child} does not exist"))
+            }
+        };
+        let mut converted = Vec::with_capacity(splits.len());
+        for (own, &(feature, threshold, left, right)) in splits.iter().enumerate() {
+            converted.push(Split {
+                threshold,
+                left: absolute(left, own)?,
+                right: absolute(right, own)?,
+                feature,
+            });
+        }
+        let root = if split_count == 0 { -1 - first_leaf as Child } else { first_split as Child };
+        self.splits.extend(converted);
+        self.leaves.extend(leaves);
+        self.roots.push(root);
         Ok(())
     }
 
@@ -167,29 +194,26 @@ impl Model {
 
     /// The probability that the block whose features are `row` is content.
     pub fn score(&self, row: &[f32]) -> f32 {
+        let mut slots = [0f32; FEATURE_SLOTS];
+        let n = row.len().min(FEATURE_SLOTS);
+        slots[..n].copy_from_slice(&row[..n]);
         let mut raw = self.base;
-        for tree in &self.trees {
-            raw += self.leaves[tree.first_leaf as usize + self.leaf_of(tree, row)];
+        for &root in &self.roots {
+            raw += self.leaves.get(self.leaf_of(root, &slots)).copied().unwrap_or(0.0);
         }
         (1.0 / (1.0 + (-raw).exp())) as f32
     }
 
-    /// Walks one tree from its root split to the leaf `row` falls in; a tree without splits
-    /// is its one leaf. The walk takes at most as many steps as the tree has splits, so a
-    /// file whose children loop cannot hang it.
-    fn leaf_of(&self, tree: &Tree, row: &[f32]) -> usize {
-        let splits = &self.splits[tree.first_split as usize..][..tree.split_count as usize];
-        let mut at = 0usize;
-        for _ in 0..splits.len() {
-            let s = &splits[at];
-            let value = row.get(s.feature as usize).copied().unwrap_or(0.0) as f64;
-            let child = if value <= s.threshold { s.left } else { s.right };
-            if child < 0 {
-                return (-1 - child) as usize;
-            }
-            at = child as usize;
+    /// Walks one tree from `node` to the leaf `row` falls in. Every child comes after its
+    /// split (checked when the file is read), so the walk ends within the tree's splits.
+    fn leaf_of(&self, mut node: Child, row: &[f32; FEATURE_SLOTS]) -> usize {
+        while node >= 0 {
+            let Some(s) = self.splits.get(node as usize) else {
+                return usize::MAX; // cannot happen: every child was checked
+            };
+            node = if row[s.feature as usize] <= s.threshold { s.left } else { s.right };
         }
-        0
+        (-1 - node) as usize
     }
 }
 
@@ -234,6 +258,16 @@ mod tests {
     }
 
     #[test]
+    fn a_threshold_between_two_floats_sends_each_float_the_way_the_double_would() {
+        // 0.1 has no f32: 0.1f32 is just above it, so it goes right, and the f32 below goes left.
+        let m = model("trees 1\ntree 1\n0 0.1 -1 -2\nleaves -1 1\n").unwrap();
+        assert!(m.score(&[0.1, 0.0]) > 0.5);
+        assert!(m.score(&[0.1f32.next_down(), 0.0]) < 0.5);
+        assert_eq!(at_most(0.5), 0.5);
+        assert_eq!(at_most(f64::MAX), f32::MAX);
+    }
+
+    #[test]
     fn trees_add_up_and_a_tree_may_be_one_leaf() {
         let m = model("trees 2\ntree 0\nleaves 1\ntree 1\n1 0.5 -1 -2\nleaves -1 3\n").unwrap();
         assert!((m.score(&[0.0, 0.0]) - 0.5).abs() < 1e-6);
@@ -249,6 +283,10 @@ mod tests {
         assert!(e.contains("does not exist"), "{e}");
         let e = model("trees 1\ntree 1\n7 1 -1 -1\nleaves 0\n").unwrap_err().to_string();
         assert!(e.contains("no feature"), "{e}");
+        let e = model("trees 1\ntree 2\n0 1 1 -1\n1 1 0 -2\nleaves 0 1\n").unwrap_err();
+        assert!(e.to_string().contains("before it"), "{e}");
+        let e = model("trees 1\ntree 1\n0 1 0 -1\nleaves 0 1\n").unwrap_err();
+        assert!(e.to_string().contains("before it"), "{e}");
         let e = model("trees 2\ntree 0\nleaves 1\n").unwrap_err().to_string();
         assert!(e.contains("ends before"), "{e}");
         assert!(Model::parse("m", "hello", &NAMES).is_err());

@@ -175,18 +175,23 @@ pub fn expand(inputs: &[String], only: Option<InputFormat>) -> Vec<Source> {
 /// bytes so the caller can tell that a page was cut.
 pub fn read(source: &Source, limit: usize) -> Result<Vec<u8>, Error> {
     match source {
-        Source::Stdin => read_from(std::io::stdin().lock(), limit),
-        Source::File(p) => read_from(std::fs::File::open(p)?, limit),
+        Source::Stdin => read_from(std::io::stdin().lock(), limit, 0),
+        Source::File(p) => {
+            let file = std::fs::File::open(p)?;
+            let size = file.metadata().map_or(0, |m| m.len());
+            read_from(file, limit, size)
+        }
     }
 }
 
-/// [`read`] from an open reader.
-fn read_from(input: impl Read, limit: usize) -> Result<Vec<u8>, Error> {
+/// [`read`] from an open reader, `size_hint` bytes long if known (0 if not). The buffers are
+/// sized up front (growing them by doubling copied every page about twice).
+fn read_from(input: impl Read, limit: usize, size_hint: u64) -> Result<Vec<u8>, Error> {
     let cap = limit as u64 + 1;
-    let mut raw = Vec::new();
+    let mut raw = Vec::with_capacity(size_hint.min(cap) as usize);
     input.take(cap).read_to_end(&mut raw)?;
     if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(gzip_size_hint(&raw).min(cap) as usize);
         flate2::read::MultiGzDecoder::new(&raw[..])
             .take(cap)
             .read_to_end(&mut out)
@@ -194,6 +199,18 @@ fn read_from(input: impl Read, limit: usize) -> Result<Vec<u8>, Error> {
         return Ok(out);
     }
     Ok(raw)
+}
+
+/// Deflate packs at most this many bytes into one.
+const MAX_DEFLATE_RATIO: u64 = 1032;
+
+/// The unpacked size a gzip file claims (its last member's ISIZE field, the last four bytes),
+/// trusted only as far as deflate can pack: a hint for the buffer, never a promise.
+fn gzip_size_hint(gz: &[u8]) -> u64 {
+    let Some(&tail) = gz.last_chunk::<4>() else {
+        return 0;
+    };
+    u64::from(u32::from_le_bytes(tail)).min((gz.len() as u64).saturating_mul(MAX_DEFLATE_RATIO))
 }
 
 /// Opens a file, or stdin that `stop` ends, for reading.
@@ -308,7 +325,7 @@ impl Pending {
             },
             Pending::Stdin { stdin, is_text } => Opened {
                 is_text,
-                ..plain(read_from(stdin, limits.max_page_bytes).map(|b| (b, None)))
+                ..plain(read_from(stdin, limits.max_page_bytes, 0).map(|b| (b, None)))
             },
             Pending::Http { head, body, cut } => plain(
                 http::decode_body(body, &head, cut, limits.max_page_bytes)
@@ -395,5 +412,24 @@ mod tests {
         assert_eq!(Source::File("x.xhtml".into()).id(), "x");
         assert_eq!(Source::File("notes.txt".into()).id(), "notes.txt");
         assert_eq!(Source::File("PAGE.HTML".into()).id(), "PAGE");
+    }
+
+    #[test]
+    fn a_gzip_file_claims_its_size_only_as_far_as_deflate_can_pack() {
+        use std::io::Write;
+        let page = "<p>same words again</p>".repeat(2000);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(page.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(gzip_size_hint(&gz), page.len() as u64);
+        assert_eq!(
+            read_from(&gz[..], 1 << 20, gz.len() as u64).unwrap(),
+            page.as_bytes()
+        );
+        // A hostile tail claims 4 GB of a 20-byte file: the hint stays within deflate's reach.
+        let mut lie = gz[..16].to_vec();
+        lie.extend([0xff; 4]);
+        assert_eq!(gzip_size_hint(&lie), 20 * MAX_DEFLATE_RATIO);
+        assert_eq!(gzip_size_hint(&[0x1f, 0x8b]), 0);
     }
 }

@@ -117,7 +117,8 @@ impl Model {
             base,
             splits: Vec::new(),
             leaves: Vec::new(),
-            roots: Vec::with_capacity(tree_count),
+            // The count is the file's word: room for it only up to a sane size.
+            roots: Vec::with_capacity(tree_count.min(1 << 16)),
         };
         for _ in 0..tree_count {
             model.read_tree(&mut next, n).map_err(&err)?;
@@ -160,27 +161,25 @@ impl Model {
         }
         // A child in the file is relative to its tree: `>= 0` a split, `< 0` leaf `-1-child`.
         let absolute = |child: f64, own: usize| -> Result<Child, String> {
-            if child >= 0.0 && (child as usize) < split_count && child as usize > own {
-                Ok((first_split + child as usize) as Child)
-            } else if child < 0.0 && ((-1.0 - child) as usize) < leaves.len() {
-                Ok(-1 - (first_leaf + (-1.0 - child) as usize) as Child)
-            } else if child >= 0.0 && (child as usize) <= own {
-                Err(format!("split {own} of a tree names a child before it"))
-            } else {
-                Err(format!("a split's child {child} does not exist"))
+            let missing = || Err(format!("a split's child {child} does not exist"));
+            if !child.is_finite() {
+                return missing();
+            }
+            if child < 0.0 {
+                let leaf = (-1.0 - child) as usize;
+                return if leaf < leaves.len() { Ok(-1 - (first_leaf + leaf) as Child) } else { missing() };
+            }
+            match child as usize {
+                split if split >= split_count => missing(),
+                split if split <= own => Err(format!("split {own} of a tree names a child before it")),
+                split => Ok((first_split + split) as Child),
             }
         };
-        let mut converted = Vec::with_capacity(splits.len());
         for (own, &(feature, threshold, left, right)) in splits.iter().enumerate() {
-            converted.push(Split {
-                threshold,
-                left: absolute(left, own)?,
-                right: absolute(right, own)?,
-                feature,
-            });
+            let (left, right) = (absolute(left, own)?, absolute(right, own)?);
+            self.splits.push(Split { threshold, left, right, feature });
         }
         let root = if split_count == 0 { -1 - first_leaf as Child } else { first_split as Child };
-        self.splits.extend(converted);
         self.leaves.extend(leaves);
         self.roots.push(root);
         Ok(())
@@ -329,6 +328,10 @@ mod tests {
         assert!(e.to_string().contains("before it"), "{e}");
         let e = model("trees 1\ntree 1\n0 1 0 -1\nleaves 0 1\n").unwrap_err();
         assert!(e.to_string().contains("before it"), "{e}");
+        let e = model("trees 1\ntree 1\n0 1 NaN -1\nleaves 0 1\n").unwrap_err().to_string();
+        assert!(e.contains("does not exist"), "{e}");
+        let huge = model("trees 99999999999999\ntree 0\nleaves 1\n").unwrap_err().to_string();
+        assert!(huge.contains("ends before"), "{huge}");
         let e = model("trees 2\ntree 0\nleaves 1\n").unwrap_err().to_string();
         assert!(e.contains("ends before"), "{e}");
         assert!(Model::parse("m", "hello", &NAMES).is_err());

@@ -46,6 +46,24 @@ def cli_jsonl(path) -> list:
     return [json.loads(line) for line in out.splitlines()]
 
 
+def write_shards(folder, pages, count, per_shard, corrupt=False):
+    """`count` shards of `per_shard` pages in `folder` (made here), and a corrupt one if asked."""
+    folder.mkdir()
+    for s in range(count):
+        chunk = pages[s * per_shard : (s + 1) * per_shard]
+        write_shard(folder / f"s{s}.warc.gz", chunk, start=s * per_shard)
+    if corrupt:
+        (folder / "s9.warc.gz").write_bytes(b"\x1f\x8b\x08\x00corrupt")
+
+
+def part_rows(out) -> list:
+    """Every record of a Spark job's JSONL parts."""
+    rows = []
+    for f in sorted(out.glob("part-*")):
+        rows.extend(json.loads(line) for line in f.read_text().splitlines())
+    return rows
+
+
 def test_extract_files_is_the_cli_on_a_warc_shard(tmp_path, corpus_pages):
     shard = tmp_path / "shard.warc.gz"
     write_shard(shard, corpus_pages[:8])
@@ -131,9 +149,7 @@ def test_datatrove_pipeline(tmp_path, corpus_pages):
     # declaration on legacy charsets: UTF-8 pages only, so both sides see the same text.
     pages = [p for p in corpus_pages if _utf8(p)][:16]
     shards = tmp_path / "warc"
-    shards.mkdir()
-    for s in range(4):
-        write_shard(shards / f"s{s}.warc.gz", pages[s * 4 : s * 4 + 4], start=s * 4)
+    write_shards(shards, pages, 4, 4)
     out = tmp_path / "out"
     LocalPipelineExecutor(
         pipeline=[WarcReader(str(shards)), GleanerExtractor(), JsonlWriter(str(out))],
@@ -154,15 +170,10 @@ def test_spark_local(tmp_path, corpus_pages):
     from gleaner import spark
 
     shards = tmp_path / "warc"
-    shards.mkdir()
-    for s in range(4):
-        write_shard(shards / f"s{s}.warc.gz", corpus_pages[s * 4 : s * 4 + 4], start=s * 4)
-    (shards / "s9.warc.gz").write_bytes(b"\x1f\x8b\x08\x00corrupt")
+    write_shards(shards, corpus_pages, 4, 4, corrupt=True)
     out = tmp_path / "out"
     summary = spark.run([str(shards / "*.warc.gz")], str(out), master="local[2]")
-    rows = []
-    for f in sorted(out.glob("part-*")):
-        rows.extend(json.loads(line) for line in f.read_text().splitlines())
+    rows = part_rows(out)
     cli = []
     for s in range(4):
         cli.extend(cli_jsonl(shards / f"s{s}.warc.gz"))
@@ -180,16 +191,11 @@ def test_spark_reads_through_hadoop_as_for_s3a_or_hdfs(tmp_path, corpus_pages, m
     from gleaner import spark
 
     shards = tmp_path / "warc"
-    shards.mkdir()
-    for s in range(2):
-        write_shard(shards / f"s{s}.warc.gz", corpus_pages[s * 3 : s * 3 + 3], start=s * 3)
-    (shards / "s9.warc.gz").write_bytes(b"\x1f\x8b\x08\x00corrupt")
+    write_shards(shards, corpus_pages, 2, 3, corrupt=True)
     monkeypatch.setattr(spark, "_is_local", lambda path: False)
     out = tmp_path / "out"
     summary = spark.run([f"file://{shards}/*.warc.gz"], f"file://{out}", master="local[2]")
-    rows = []
-    for f in sorted(out.glob("part-*")):
-        rows.extend(json.loads(line) for line in f.read_text().splitlines())
+    rows = part_rows(out)
     expected = {r["id"]: r["text"] for s in range(2) for r in cli_jsonl(shards / f"s{s}.warc.gz")}
     assert {r["id"]: r["text"] for r in rows if not r["error"]} == expected
     assert summary["extracted"] == 6 and summary["failed"] >= 1
@@ -262,9 +268,7 @@ def test_spark_parquet_through_the_dataframe_writer(tmp_path, corpus_pages):
     from gleaner import spark
 
     shards = tmp_path / "warc"
-    shards.mkdir()
-    for s in range(2):
-        write_shard(shards / f"s{s}.warc.gz", corpus_pages[s * 3 : s * 3 + 3], start=s * 3)
+    write_shards(shards, corpus_pages, 2, 3)
     out = tmp_path / "out"
     summary = spark.run([str(shards / "*.warc.gz")], str(out), fmt="parquet", master="local[2]")
     df = pd.read_parquet(out)
